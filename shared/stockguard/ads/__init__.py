@@ -1,0 +1,1 @@
+"""Amazon Ads API side: the port (interface), the httpx client, errors and endpoints."""

@@ -1,0 +1,1 @@
+"""Pure domain types shared by every layer: no I/O, no AWS, no HTTP."""
