@@ -1,0 +1,1 @@
+"""The `stockguard` command: demo, replay, subscribe, status, sync-index."""

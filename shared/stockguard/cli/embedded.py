@@ -1,0 +1,266 @@
+"""The embedded default: moto in server mode + the Ads API simulator on 127.0.0.1 + the template's
+resources, with the real handlers invoked as SAM would and SQS delivery simulated over moto's queues.
+
+`stockguard demo` and `stockguard replay` both run on it; replay can point it at an external Ads API.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from stockguard.local.event_source import EventSourceMapping, peek_type, queue_depth
+from stockguard.local.invoke import LambdaInvoker
+from stockguard.local.provision import ProvisionedStack, provision
+from stockguard.local.template import load_template
+
+OFFER_TYPES = {"ANY_OFFER_CHANGED", "PRICING_HEALTH"}
+INVENTORY_FUNCTION, OFFER_FUNCTION, SYNC_FUNCTION = "InventoryEventsFunction", "OfferEventsFunction", "AdsIndexSyncFunction"
+
+
+def find_template() -> Path:
+    """template.yaml of this checkout (the package lives in shared/stockguard), else the working directory."""
+    here = Path(__file__).resolve().parents[3] / "template.yaml"
+    for candidate in (here, Path.cwd() / "template.yaml"):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError("template.yaml not found: run stockguard from the StockGuard checkout")
+
+
+class VirtualReevaluations:
+    """Delayed re-evaluations on the replay's clock (event time), instead of SQS DelaySeconds in wall time."""
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[datetime, str]] = []
+
+    def schedule(self, products, *, at: datetime, now: datetime) -> None:
+        from stockguard.clock import iso
+        from stockguard.notifications import build_reevaluate_message
+
+        ids = ",".join(sorted(p.id for p in products))
+        self.pending.append((at, build_reevaluate_message(list(products), at=at, notification_id=f"reevaluate:{iso(at)}:{ids}")))
+
+    def due(self, clock: datetime | None) -> list[str]:
+        ready = sorted((p for p in self.pending if clock is None or p[0] <= clock), key=lambda p: p[0])
+        self.pending = [p for p in self.pending if p not in ready]
+        return [body for _, body in ready]
+
+
+@dataclass
+class EmbeddedRun:
+    """What happened, for the timeline, --json and the summary."""
+
+    actions: list[dict] = field(default_factory=list)
+    decisions: list[dict] = field(default_factory=list)
+    batches: int = 0
+    records: int = 0
+    retried: int = 0
+
+
+class EmbeddedStack:
+    def __init__(
+        self,
+        *,
+        catalog: str | Path | dict | None = None,
+        config_text: str | None = None,
+        ads_endpoint: str | None = None,
+        lwa_endpoint: str | None = None,
+        credentials: dict | None = None,
+        faults: Any = None,
+        log_stream: io.TextIOBase | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.config_text = config_text
+        self.ads_endpoint = ads_endpoint
+        self.lwa_endpoint = lwa_endpoint
+        self.credentials = credentials
+        self.faults = faults
+        self.log_stream = log_stream
+        self.run = EmbeddedRun()
+        self.reevaluations = VirtualReevaluations()
+        self.simulator = None
+        self._moto = None
+        self._saved_env: dict[str, str | None] = {}
+        self.stack: ProvisionedStack | None = None
+        self.invoker: LambdaInvoker | None = None
+        self.mappings: dict[str, EventSourceMapping] = {}
+        self.clock: datetime | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    def __enter__(self) -> "EmbeddedStack":
+        from moto.server import ThreadedMotoServer
+
+        from stockguard.runtime import install_local_overrides
+        from stockguard.state.dynamo import reset_clients
+
+        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self._moto.start()
+        host, port = self._moto.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        self._set_env(
+            {
+                "AWS_ENDPOINT_URL": endpoint,
+                "AWS_ACCESS_KEY_ID": "embedded",
+                "AWS_SECRET_ACCESS_KEY": "embedded",
+                "AWS_SESSION_TOKEN": "embedded",
+                "AWS_DEFAULT_REGION": "us-east-1",
+                "AWS_REGION": "us-east-1",
+                "POWERTOOLS_TRACE_DISABLED": "1",
+                "POWERTOOLS_METRICS_DISABLED": "true",
+                "POWERTOOLS_DEV": "false",
+            }
+        )
+        os.environ.pop("AWS_PROFILE", None)
+        reset_clients()
+        self._quiet_logs()
+
+        if self.ads_endpoint is None:
+            from stockguard.simulator import DEMO_CATALOG_PATH, AdsSimulator, load_catalog
+
+            catalog = self.catalog if self.catalog is not None else DEMO_CATALOG_PATH
+            catalog = load_catalog(catalog) if isinstance(catalog, (str, Path)) else catalog
+            self.simulator = AdsSimulator(catalog, faults=self.faults)
+            self.simulator.start()
+            self.ads_endpoint, self.lwa_endpoint = self.simulator.base_url, self.simulator.token_url
+            self.credentials = self.credentials or _simulator_credentials(self.simulator)
+        template_path = find_template()
+        self.stack = provision(
+            load_template(template_path),
+            endpoint_url=endpoint,
+            parameters={
+                "AdsApiEndpointOverride": self.ads_endpoint,
+                "LwaTokenEndpointOverride": self.lwa_endpoint or "",
+                "ConfigJsonOverride": self.config_text or "",
+                "LogLevel": "INFO",
+            },
+        )
+        self.stack.client("secretsmanager").put_secret_value(
+            SecretId=self.stack.refs["AdsCredentialsSecret"], SecretString=json.dumps(self.credentials or {})
+        )
+        self.invoker = LambdaInvoker(template_path, self.stack)
+        install_local_overrides(
+            on_action=self.run.actions.append, on_decision=self.run.decisions.append, reevaluate=self.reevaluations
+        )
+        sqs = self.stack.client("sqs")
+        for function, queue in ((INVENTORY_FUNCTION, "InventoryNotificationsQueue"), (OFFER_FUNCTION, "OfferNotificationsQueue")):
+            batch_size = int(self.stack.parameters.get("BatchSize" if function == INVENTORY_FUNCTION else "OfferBatchSize", 10))
+            self.mappings[function] = EventSourceMapping(
+                sqs=sqs,
+                queue_url=self.stack.queues[queue],
+                queue_arn=self.stack.queue_arns[queue],
+                invoke=lambda event, f=function: self.invoker.invoke(f, event),
+                batch_size=batch_size,
+            )
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        from stockguard.runtime import clear_local_overrides
+        from stockguard.state.dynamo import reset_clients
+
+        clear_local_overrides()
+        if self.invoker:
+            self.invoker.cold_start()
+        if self.simulator:
+            self.simulator.stop()
+        if self._moto:
+            self._moto.stop()
+        for key, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        reset_clients()
+
+    # -- operations -----------------------------------------------------------------------------
+    def sync_index(self) -> dict:
+        event = {"source": "aws.events", "detail-type": "Scheduled Event", "detail": {}}
+        return self.invoker.invoke(SYNC_FUNCTION, event)
+
+    def deliver(self, bodies: list[str]) -> None:
+        """One batch as SQS would deliver it: routed to its queue, then drained through the handlers."""
+        routed: dict[str, list[str]] = {INVENTORY_FUNCTION: [], OFFER_FUNCTION: []}
+        for body in bodies:
+            routed[OFFER_FUNCTION if peek_type(body) in OFFER_TYPES else INVENTORY_FUNCTION].append(body)
+            self._advance_clock(body)
+        for function, group in routed.items():
+            if group:
+                self.mappings[function].send(group)
+        self.drain()
+        due = self.reevaluations.due(self.clock)
+        if due:
+            self.mappings[INVENTORY_FUNCTION].send(due)
+            self.drain()
+
+    def finish(self) -> None:
+        """Deliver every re-evaluation still waiting (the replay's clock runs to the end)."""
+        for _ in range(100):
+            due = self.reevaluations.due(None)
+            if not due:
+                return
+            self.mappings[INVENTORY_FUNCTION].send(due)
+            self.drain()
+
+    def drain(self) -> None:
+        for mapping in self.mappings.values():
+            before = mapping.stats.batches, mapping.stats.records, mapping.stats.retried
+            mapping.drain()
+            self.run.batches += mapping.stats.batches - before[0]
+            self.run.records += mapping.stats.records - before[1]
+            self.run.retried += mapping.stats.retried - before[2]
+
+    def dlq_depths(self) -> dict[str, int]:
+        sqs = self.stack.client("sqs")
+        return {
+            name: queue_depth(sqs, self.stack.queues[name])
+            for name in ("InventoryNotificationsDLQ", "OfferNotificationsDLQ")
+            if name in self.stack.queues
+        }
+
+    def dlq_messages(self, name: str) -> list[str]:
+        sqs = self.stack.client("sqs")
+        response = sqs.receive_message(QueueUrl=self.stack.queues[name], MaxNumberOfMessages=10, VisibilityTimeout=0)
+        return [m["Body"] for m in response.get("Messages", [])]
+
+    # -- internals ------------------------------------------------------------------------------
+    def _advance_clock(self, body: str) -> None:
+        from stockguard.notifications import NotificationError, parse_notification
+
+        try:
+            at = parse_notification(body).event_time
+        except (NotificationError, ValueError):
+            return
+        self.clock = at if self.clock is None else max(self.clock, at)
+
+    def _set_env(self, values: dict[str, str]) -> None:
+        for key, value in values.items():
+            self._saved_env.setdefault(key, os.environ.get(key))
+            os.environ[key] = value
+
+    def _quiet_logs(self) -> None:
+        """Handler logs (powertools JSON) go to the log stream, not the user's terminal."""
+        from stockguard.observability import logger
+
+        stream = self.log_stream or io.StringIO()
+        for handler in logger.handlers:
+            if isinstance(handler, logging.StreamHandler):
+                handler.setStream(stream)
+        for name in ("botocore", "boto3", "urllib3", "werkzeug", "httpx", "moto"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def _simulator_credentials(simulator: Any) -> dict:
+    from stockguard.simulator import DEFAULT_CLIENTS
+
+    creds = getattr(simulator.catalog, "credentials", None)
+    if creds:
+        data = creds.model_dump() if hasattr(creds, "model_dump") else dict(creds)
+        return {k: (v.get_secret_value() if hasattr(v, "get_secret_value") else v) for k, v in data.items()}
+    client_id, entry = next(iter(DEFAULT_CLIENTS.items()))
+    refresh = entry.get("refresh_token") or entry.get("refresh_tokens", [""])[0]
+    return {"client_id": client_id, "client_secret": entry["client_secret"], "refresh_token": refresh}

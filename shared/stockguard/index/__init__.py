@@ -1,0 +1,1 @@
+"""The ad index: which ad entities advertise an ASIN or SKU in a profile, kept fresh by a sync."""

@@ -1,0 +1,1 @@
+"""Batch orchestration: SQS records -> facts -> decisions -> coalesced Ads API actions -> results."""

@@ -1,0 +1,164 @@
+"""One SQS batch, end to end, with a partial batch response.
+
+Phase 1 (per record, powertools BatchProcessor): parse and validate. A bad record fails alone.
+Phase 2 (per batch): drop duplicates (NotificationId), record facts, plan decisions per
+(account, marketplace), execute them coalesced, then mark the notifications whose effects all
+applied. Any record whose facts could not be stored or whose entities failed or were throttled is a
+batch item failure, so SQS delivers it again (and after maxReceiveCount, to the DLQ).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+from stockguard.ads.errors import AdsApiError
+from stockguard.domain.facts import ParsedNotification
+from stockguard.notifications import NotificationError, parse_notification
+from stockguard.observability import MetricNames
+from stockguard.pipeline.execute import Executor, Job
+from stockguard.pipeline.plan import GroupPlan, ProductTrigger, plan_group
+from stockguard.pipeline.services import Services
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class BatchResult:
+    """What happened to a batch: the partial batch response plus counts for the CLI and tests."""
+
+    failed_message_ids: list[str] = field(default_factory=list)
+    rejected: dict[str, str] = field(default_factory=dict)  # messageId -> reason
+    duplicates: int = 0
+    processed: int = 0
+    plans: list[GroupPlan] = field(default_factory=list)
+    outcomes: dict[str, str] = field(default_factory=dict)
+
+    def response(self) -> dict[str, Any]:
+        return {"batchItemFailures": [{"itemIdentifier": m} for m in self.failed_message_ids]}
+
+
+def _parse_records(records: list[dict]) -> tuple[dict[str, ParsedNotification], dict[str, str]]:
+    parsed: dict[str, ParsedNotification] = {}
+
+    def record_handler(record: SQSRecord) -> None:
+        try:
+            parsed[record.message_id] = parse_notification(record.body)
+        except NotificationError as error:
+            logger.error(
+                "rejected notification",
+                extra={"message_id": record.message_id, "reason": str(error), "receive_count": record.attributes.approximate_receive_count},
+            )
+            raise
+
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+    with processor(records=records, handler=record_handler):
+        processor.process()
+    rejected = {
+        record.message_id: str(exc_info[1]) if exc_info and exc_info[1] else "rejected"
+        for exc_info, record in zip(processor.exceptions, processor.fail_messages)
+    }
+    return parsed, rejected
+
+
+def process_batch(records: list[dict], services: Services) -> BatchResult:
+    result = BatchResult()
+    services.metrics.count(MetricNames.NOTIFICATIONS_RECEIVED, len(records))
+    parsed, result.rejected = _parse_records(records)
+    if result.rejected:
+        services.metrics.count(MetricNames.NOTIFICATIONS_REJECTED, len(result.rejected))
+    failed: set[str] = set(result.rejected)
+
+    # Deduplicate on NotificationId, across deliveries (table) and inside this batch.
+    message_ids_by_notification: dict[str, list[str]] = defaultdict(list)
+    for message_id, notification in parsed.items():
+        message_ids_by_notification[notification.notification_id].append(message_id)
+    try:
+        already = services.dedup.seen(message_ids_by_notification)
+    except Exception:
+        logger.exception("dedup lookup failed; the batch will be retried")
+        return _fail_everything(result, records)
+    result.duplicates = sum(len(message_ids_by_notification[n]) for n in already) + sum(
+        len(ids) - 1 for n, ids in message_ids_by_notification.items() if n not in already
+    )
+    if result.duplicates:
+        services.metrics.count(MetricNames.NOTIFICATIONS_DUPLICATE, result.duplicates)
+    fresh = {n: parsed[ids[0]] for n, ids in message_ids_by_notification.items() if n not in already}
+
+    # Record facts; a storage failure fails only that notification's records.
+    triggers: dict[tuple[str, str], dict[str, ProductTrigger]] = defaultdict(dict)
+    broken: set[str] = set()
+    for notification_id, notification in fresh.items():
+        try:
+            for fact in notification.stock_facts:
+                services.stock.record_stock(fact)
+            for fact in notification.offer_facts:
+                services.stock.record_offer(fact)
+        except Exception:
+            logger.exception("could not record facts", extra={"notification_id": notification_id})
+            broken.add(notification_id)
+            continue
+        for product in notification.products:
+            group = triggers[(product.account_id, product.marketplace_id)]
+            trigger = group.setdefault(product.asin, ProductTrigger(product=product, event_time=notification.event_time))
+            trigger.event_time = max(trigger.event_time, notification.event_time)
+            trigger.notification_ids.add(notification_id)
+
+    # Decide and act.
+    jobs: list[Job] = []
+    job_sources: dict[str, set[str]] = {}
+    for (account_id, marketplace_id), by_asin in triggers.items():
+        group_ids = set().union(*(t.notification_ids for t in by_asin.values()))
+        try:
+            plan = plan_group(services, account_id, marketplace_id, list(by_asin.values()))
+        except (AdsApiError, Exception):
+            logger.exception("planning failed", extra={"account_id": account_id, "marketplace_id": marketplace_id})
+            broken |= group_ids
+            continue
+        result.plans.append(plan)
+        if plan.profile_id is None:
+            continue
+        region = services.region_for(marketplace_id)
+        for decision in plan.decisions:
+            ref_id = decision.entity.ref.id
+            sources = plan.sources.get(ref_id) or group_ids
+            job_sources[ref_id] = sources
+            jobs.append(
+                Job(
+                    decision=decision,
+                    account_id=account_id,
+                    marketplace_id=marketplace_id,
+                    region=region,
+                    now=plan.now,
+                    notification_id=sorted(sources)[0],
+                    skus=plan.skus_by_asin.get(decision.asin, ()),
+                    ledger=plan.ledger.get(ref_id),
+                )
+            )
+    report = Executor(services).run(jobs)
+    result.outcomes = report.outcomes
+    for ref_id in report.failed_refs:
+        broken |= job_sources.get(ref_id, set())
+
+    for notification_id in broken:
+        failed.update(message_ids_by_notification.get(notification_id, []))
+    done = [n for n in fresh if n not in broken]
+    if done:
+        try:
+            services.dedup.mark(done, now=services.wall_clock())
+        except Exception:
+            # Effects are idempotent: a redelivery re-decides from state and changes nothing.
+            logger.exception("could not mark notifications processed")
+    result.processed = len(done)
+    result.failed_message_ids = [r["messageId"] for r in records if r["messageId"] in failed]
+    return result
+
+
+def _fail_everything(result: BatchResult, records: list[dict]) -> BatchResult:
+    result.failed_message_ids = [r["messageId"] for r in records]
+    return result

@@ -1,0 +1,304 @@
+"""Carry out decisions against the Ads API with the ownership ledger, the index and the audit log.
+
+Pause:  re-read the entities' current state (list by id); only ENABLED ones are paused; ledger intent
+        (conditional) -> PUT PAUSED -> ledger PAUSED / intent cancelled, per entity of the multi-status.
+Resume: ledger intent (only from a pause StockGuard holds) -> PUT ENABLED -> ledger RELEASED / back to PAUSED.
+All entities of a batch are coalesced per (region, profile, ad product, entity type), so the client sends as
+few calls as the per-call maximums allow; no Ads API call at all when nothing changes state.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterable
+
+from stockguard.ads.errors import AdsApiError, AdsApiRetryableError
+from stockguard.ads.port import Outcome, Region, UpdateResult
+from stockguard.domain.ads import AdEntity, EntityState
+from stockguard.domain.decisions import Action, Decision, Reason
+from stockguard.domain.facts import ProductKey
+from stockguard.domain.ledger import LedgerEntry, LedgerStatus
+from stockguard.observability import MetricNames
+from stockguard.pipeline.services import Services
+from stockguard.state.audit import AuditEntry
+
+logger = logging.getLogger(__name__)
+
+APPLIED, FAILED, THROTTLED, SKIPPED, MONITOR = "applied", "failed", "throttled", "skipped", "monitor"
+
+
+@dataclass
+class Job:
+    """One decision with its context."""
+
+    decision: Decision
+    account_id: str
+    marketplace_id: str
+    region: Region
+    now: datetime
+    notification_id: str
+    skus: tuple[str, ...] = ()
+    ledger: LedgerEntry | None = None
+
+
+@dataclass
+class ExecutionReport:
+    outcomes: dict[str, str] = field(default_factory=dict)  # entity ref id -> applied | failed | throttled | skipped | monitor
+    calls_failed: bool = False
+
+    @property
+    def failed_refs(self) -> set[str]:
+        return {ref for ref, outcome in self.outcomes.items() if outcome in (FAILED, THROTTLED)}
+
+
+def reconcile_pending(
+    services: Services, region: Region, entities: list[AdEntity], ledger: dict[str, LedgerEntry], *, now: datetime
+) -> tuple[list[AdEntity], dict[str, LedgerEntry]]:
+    """Finish what a crashed invocation left between the Ads API call and the ledger write.
+
+    Re-reads the entity: PAUSE_PENDING + PAUSED -> we paused it (confirm); PAUSE_PENDING + anything else ->
+    cancel the intent; RESUME_PENDING + ENABLED -> confirm; RESUME_PENDING + PAUSED -> back to PAUSED.
+    """
+    pending = [e for e in entities if (entry := ledger.get(e.ref.id)) and entry.status in (LedgerStatus.PAUSE_PENDING, LedgerStatus.RESUME_PENDING)]
+    if not pending:
+        return entities, ledger
+    current = _read_states(services, region, pending)
+    updated_entities = {e.ref.id: e for e in entities}
+    for entity in pending:
+        entry = ledger[entity.ref.id]
+        state = current.get(entity.ref.id)
+        if state is None:
+            continue  # could not read (throttled): decide with what we know; the intent stays
+        if entry.status is LedgerStatus.PAUSE_PENDING:
+            done = services.ledger.confirm_pause(entity.ref, now=now) if state is EntityState.PAUSED else services.ledger.cancel_pause(entity.ref)
+        else:
+            done = services.ledger.confirm_resume(entity.ref, now=now) if state is EntityState.ENABLED else services.ledger.cancel_resume(entity.ref)
+        logger.info("reconciled pending ledger entry", extra={"entity": entity.ref.id, "state": state.value, "applied": done})
+        if state is not entity.state:
+            updated_entities[entity.ref.id] = services.index.update_state(entity, state)
+    fresh = services.ledger.get_many(e.ref for e in pending)
+    merged = {**ledger, **fresh}
+    return [updated_entities[e.ref.id] for e in entities], merged
+
+
+def _read_states(services: Services, region: Region, entities: list[AdEntity]) -> dict[str, EntityState]:
+    states: dict[str, EntityState] = {}
+    groups: dict[tuple, list[AdEntity]] = defaultdict(list)
+    for e in entities:
+        groups[(e.ref.profile_id, e.ref.ad_product, e.ref.entity_type)].append(e)
+    for (profile_id, product, entity_type), members in groups.items():
+        try:
+            found = services.ads.get_states(region, profile_id, product, entity_type, [e.ref.entity_id for e in members])
+        except AdsApiRetryableError:
+            services.metrics.count(MetricNames.ADS_API_THROTTLED)
+            continue
+        for e in members:
+            if e.ref.entity_id in found:
+                states[e.ref.id] = found[e.ref.entity_id]
+    return states
+
+
+class Executor:
+    def __init__(self, services: Services) -> None:
+        self.s = services
+        self.report = ExecutionReport()
+        self._audit: list[AuditEntry] = []
+
+    # -- entry point ----------------------------------------------------------------------------
+    def run(self, jobs: Iterable[Job]) -> ExecutionReport:
+        pauses: dict[tuple, list[Job]] = defaultdict(list)
+        resumes: dict[tuple, list[Job]] = defaultdict(list)
+        for job in jobs:
+            d = job.decision
+            if self.s.on_decision:
+                self.s.on_decision(
+                    {
+                        "at": job.now.isoformat(),
+                        "marketplaceId": job.marketplace_id,
+                        "asin": d.asin,
+                        "adProduct": d.entity.ref.ad_product.value,
+                        "entityType": d.entity.ref.entity_type.value,
+                        "entityId": d.entity.ref.entity_id,
+                        "action": d.action.value,
+                        "reason": d.reason.value,
+                        "monitorOnly": d.monitor_only,
+                    }
+                )
+            key = (job.region, d.entity.ref.profile_id, d.entity.ref.ad_product, d.entity.ref.entity_type)
+            if d.action is Action.KEEP:
+                self._keep(job)
+            elif d.monitor_only:
+                self._record(job, MONITOR)
+                self.s.metrics.count_by(MetricNames.DECISIONS_SKIPPED, "reason", "monitor_mode")
+            elif d.action is Action.PAUSE:
+                pauses[key].append(job)
+            else:
+                resumes[key].append(job)
+        for key, group in pauses.items():
+            self._pause(key, group)
+        for key, group in resumes.items():
+            self._resume(key, group)
+        if self._audit:
+            self.s.audit.record(self._audit)
+        return self.report
+
+    # -- keep -----------------------------------------------------------------------------------
+    def _keep(self, job: Job) -> None:
+        d, entry = job.decision, job.ledger
+        ref = d.entity.ref
+        if d.reason is Reason.OPERATOR_OVERRIDE and entry and entry.status is LedgerStatus.PAUSED:
+            self.s.ledger.mark_overridden(ref, now=job.now)
+        elif d.reason is Reason.CONDITIONS_CLEARED and entry and entry.status is LedgerStatus.OVERRIDDEN:
+            self.s.ledger.release(ref, now=job.now)
+        elif d.reason is Reason.CONDITIONS_CLEARED and entry and entry.status is LedgerStatus.PAUSED:
+            # The operator re-enabled it and the episode is over: end it without an Ads API call.
+            self.s.ledger.mark_overridden(ref, now=job.now)
+            self.s.ledger.release(ref, now=job.now)
+        elif d.reason is Reason.DWELL_TIME and d.retry_at and self.s.reevaluate:
+            product = ProductKey(account_id=job.account_id, marketplace_id=job.marketplace_id, asin=d.asin)
+            self.s.reevaluate.schedule([product], at=d.retry_at, now=job.now)
+        if d.reason not in (Reason.NO_CHANGE, Reason.ALREADY_PAUSED):
+            self.s.metrics.count_by(MetricNames.DECISIONS_SKIPPED, "reason", d.reason.value)
+
+    # -- pause ----------------------------------------------------------------------------------
+    def _pause(self, key: tuple, jobs: list[Job]) -> None:
+        region, profile_id, product, entity_type = key
+        try:
+            current = self.s.ads.get_states(region, profile_id, product, entity_type, [j.decision.entity.ref.entity_id for j in jobs])
+        except AdsApiRetryableError as error:
+            self._fail_all(jobs, THROTTLED, str(error))
+            return
+        except AdsApiError as error:
+            self._fail_all(jobs, FAILED, str(error))
+            return
+        ready: list[Job] = []
+        for job in jobs:
+            entity = job.decision.entity
+            state = current.get(entity.ref.entity_id)
+            if state is not EntityState.ENABLED:
+                # Paused by someone else, archived, or gone: not ours to pause, so nothing to resume later.
+                if state is not None and state is not entity.state:
+                    self.s.index.update_state(entity, state)
+                self.report.outcomes[entity.ref.id] = SKIPPED
+                self.s.metrics.count_by(MetricNames.DECISIONS_SKIPPED, "reason", "not_enabled_at_reread")
+                continue
+            if not self.s.ledger.intend_pause(
+                entity.ref, asin=job.decision.asin, reason=job.decision.reason.value, notification_id=job.notification_id, now=job.now
+            ):
+                self.report.outcomes[entity.ref.id] = SKIPPED  # another invocation holds it
+                continue
+            ready.append(job)
+        if not ready:
+            return
+        results = self._set_states(key, ready, EntityState.PAUSED)
+        for job in ready:
+            ref = job.decision.entity.ref
+            result = results[ref.entity_id]
+            if result.outcome is Outcome.APPLIED:
+                self.s.ledger.confirm_pause(ref, now=job.now)
+                self.s.index.update_state(job.decision.entity, EntityState.PAUSED)
+                self.s.metrics.count(MetricNames.ADS_PAUSED)
+                self._lag(job)
+            else:
+                self.s.ledger.cancel_pause(ref)
+            self._finish(job, result, EntityState.ENABLED, EntityState.PAUSED)
+
+    # -- resume ---------------------------------------------------------------------------------
+    def _resume(self, key: tuple, jobs: list[Job]) -> None:
+        ready = [
+            job for job in jobs if self.s.ledger.intend_resume(job.decision.entity.ref, notification_id=job.notification_id, now=job.now)
+        ]
+        for job in jobs:
+            if job not in ready:
+                self.report.outcomes[job.decision.entity.ref.id] = SKIPPED
+        if not ready:
+            return
+        results = self._set_states(key, ready, EntityState.ENABLED)
+        for job in ready:
+            ref = job.decision.entity.ref
+            result = results[ref.entity_id]
+            if result.outcome is Outcome.APPLIED:
+                self.s.ledger.confirm_resume(ref, now=job.now)
+                self.s.index.update_state(job.decision.entity, EntityState.ENABLED)
+                self.s.metrics.count(MetricNames.ADS_RESUMED)
+                self._lag(job)
+            else:
+                self.s.ledger.cancel_resume(ref)
+            self._finish(job, result, EntityState.PAUSED, EntityState.ENABLED)
+
+    # -- helpers --------------------------------------------------------------------------------
+    def _set_states(self, key: tuple, jobs: list[Job], state: EntityState) -> dict[str, UpdateResult]:
+        region, profile_id, product, entity_type = key
+        ids = [j.decision.entity.ref.entity_id for j in jobs]
+        try:
+            results = self.s.ads.set_states(region, profile_id, product, entity_type, [(i, state) for i in ids])
+        except AdsApiRetryableError as error:
+            results = [UpdateResult(entity_id=i, outcome=Outcome.THROTTLED, error_message=str(error)) for i in ids]
+        except AdsApiError as error:
+            results = [UpdateResult(entity_id=i, outcome=Outcome.FAILED, error_code=error.code, error_message=str(error)) for i in ids]
+        by_id = {r.entity_id: r for r in results}
+        return {i: by_id.get(i) or UpdateResult(entity_id=i, outcome=Outcome.FAILED, error_message="no result") for i in ids}
+
+    def _finish(self, job: Job, result: UpdateResult, from_state: EntityState, to_state: EntityState) -> None:
+        outcome = {Outcome.APPLIED: APPLIED, Outcome.FAILED: FAILED, Outcome.THROTTLED: THROTTLED}[result.outcome]
+        if outcome == FAILED:
+            self.s.metrics.count(MetricNames.ADS_API_ERRORS)
+        elif outcome == THROTTLED:
+            self.s.metrics.count(MetricNames.ADS_API_THROTTLED)
+        error = f"{result.error_code}: {result.error_message}".strip(": ") if outcome != APPLIED else ""
+        self._record(job, outcome, from_state=from_state, to_state=to_state, error=error)
+
+    def _fail_all(self, jobs: list[Job], outcome: str, error: str) -> None:
+        self.s.metrics.count(MetricNames.ADS_API_THROTTLED if outcome == THROTTLED else MetricNames.ADS_API_ERRORS, len(jobs))
+        for job in jobs:
+            self._record(job, outcome, error=error)
+
+    def _record(self, job: Job, outcome: str, *, from_state=None, to_state=None, error: str = "") -> None:
+        d = job.decision
+        ref = d.entity.ref
+        if from_state is None:
+            from_state = EntityState.ENABLED if d.action is Action.PAUSE else EntityState.PAUSED
+            to_state = EntityState.PAUSED if d.action is Action.PAUSE else EntityState.ENABLED
+        self.report.outcomes[ref.id] = outcome
+        self._audit.append(
+            AuditEntry(
+                at=job.now,
+                account_id=job.account_id,
+                marketplace_id=job.marketplace_id,
+                asin=d.asin,
+                skus=job.skus,
+                profile_id=ref.profile_id,
+                ad_product=ref.ad_product.value,
+                entity_type=ref.entity_type.value,
+                entity_id=ref.entity_id,
+                from_state=from_state.value,
+                to_state=to_state.value,
+                reason=d.reason.value,
+                notification_id=job.notification_id,
+                result=outcome,
+                error=error,
+            )
+        )
+        if self.s.on_action and outcome in (APPLIED, FAILED, THROTTLED):  # attempted Ads API changes only
+            self.s.on_action(
+                {
+                    "adProduct": ref.ad_product.value,
+                    "entityType": ref.entity_type.value,
+                    "entityId": ref.entity_id,
+                    "profileId": ref.profile_id,
+                    "asin": d.asin,
+                    "from": from_state.value,
+                    "to": to_state.value,
+                    "reason": d.reason.value,
+                    "result": outcome,
+                    "at": job.now.isoformat(),
+                    "marketplaceId": job.marketplace_id,
+                    "notificationId": job.notification_id,
+                }
+            )
+
+    def _lag(self, job: Job) -> None:
+        self.s.metrics.seconds(MetricNames.ACTION_LAG_SECONDS, max(0.0, (self.s.wall_clock() - job.now).total_seconds()))

@@ -1,0 +1,33 @@
+"""Delayed re-evaluation: when the dwell time holds a decision back, ask SQS to bring it back later.
+
+Without it a restock that arrives inside the dwell time would leave ads paused until the next
+notification, which for FBA may never come. The message goes to the function's own queue with
+DelaySeconds (SQS allows at most 900 s; a longer wait chains) and carries the event time at which to
+decide again, so a replay decides exactly as live processing did.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Sequence
+
+import boto3
+
+from stockguard.clock import iso
+from stockguard.domain.facts import ProductKey
+from stockguard.notifications import build_reevaluate_message
+
+MAX_DELAY_SECONDS = 900
+
+
+class ReevaluateSender:
+    def __init__(self, queue_url: str, *, client=None) -> None:
+        self._queue_url = queue_url
+        self._client = client or boto3.client("sqs")
+
+    def schedule(self, products: Sequence[ProductKey], *, at: datetime, now: datetime) -> None:
+        at = min(at, now + timedelta(seconds=MAX_DELAY_SECONDS))  # longer waits chain
+        delay = int(max(0, min(MAX_DELAY_SECONDS, (at - now).total_seconds())))
+        ids = ",".join(sorted(p.id for p in products))
+        body = build_reevaluate_message(list(products), at=at, notification_id=f"reevaluate:{iso(at)}:{ids}")
+        self._client.send_message(QueueUrl=self._queue_url, MessageBody=body, DelaySeconds=delay)

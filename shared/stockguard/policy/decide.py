@@ -1,0 +1,193 @@
+"""The pure decision policy: one Decision per ad entity, from product states, entity states and the ledger.
+
+No I/O and no wall clock: `now` is the event time of the triggering notification, so a replay decides
+exactly as live processing did. Same inputs, same outputs, in input entity order.
+
+What the caller does with a KEEP decision (no Ads API call in any case):
+    OPERATOR_OVERRIDE   on a PAUSED ledger entry: mark it OVERRIDDEN (the operator re-enabled our pause)
+    CONDITIONS_CLEARED  on an OVERRIDDEN entry: release the ledger; the episode is over and StockGuard
+                        may pause the entity again later
+    DWELL_TIME          decide again at `retry_at`
+Pause and resume decisions with monitor_only=True (monitor mode) are audited, never sent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Mapping, Sequence
+
+from stockguard.domain.ads import AdEntity, EntityState
+from stockguard.domain.decisions import Action, Decision, Reason
+from stockguard.domain.ledger import LedgerEntry, LedgerStatus
+from stockguard.policy.assess import Verdict, assess_entity
+from stockguard.policy.config import Mode, ProductRules, StockGuardConfig
+from stockguard.policy.product import ProductState
+
+_PENDING = (LedgerStatus.PAUSE_PENDING, LedgerStatus.RESUME_PENDING)
+# Ledger states from which the ledger accepts a pause intent (stockguard.state.ledger.intend_pause).
+_PAUSABLE = (None, LedgerStatus.RELEASED, LedgerStatus.PAUSE_PENDING)
+# ... and a resume intent (intend_resume): StockGuard holds the pause.
+_RESUMABLE = (LedgerStatus.PAUSED, LedgerStatus.RESUME_PENDING)
+
+
+@dataclass(frozen=True)
+class _Context:
+    now: datetime
+    config: StockGuardConfig
+    products: Mapping[str, ProductState]
+    ledger: Mapping[str, LedgerEntry]
+    marketplace_allowed: bool
+    excluded: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Subject:
+    """One entity being decided: its ledger entry, its rules and the condition of its (kept) ASINs."""
+
+    entity: AdEntity
+    entry: LedgerEntry | None
+    rules: ProductRules
+    asins: tuple[str, ...]
+    verdict: Verdict
+
+    @property
+    def status(self) -> LedgerStatus | None:
+        return self.entry.status if self.entry else None
+
+    def keep(self, reason: Reason, asin: str | None = None, retry_at: datetime | None = None) -> Decision:
+        return Decision(
+            entity=self.entity, action=Action.KEEP, reason=reason, asin=asin or self.asins[0], retry_at=retry_at
+        )
+
+
+def decide(
+    *,
+    now: datetime,
+    config: StockGuardConfig,
+    products: Mapping[str, ProductState],
+    entities: Sequence[AdEntity],
+    ledger: Mapping[str, LedgerEntry],
+    marketplace_id: str,
+) -> list[Decision]:
+    ctx = _Context(
+        now=now,
+        config=config,
+        products=products,
+        ledger=ledger,
+        marketplace_allowed=config.marketplace_allowed(marketplace_id),
+        excluded=frozenset(config.excluded_asins),
+    )
+    return [_decide_one(ctx, entity) for entity in entities]
+
+
+def _decide_one(ctx: _Context, entity: AdEntity) -> Decision:
+    first = entity.asins[0] if entity.asins else ""
+
+    def keep(reason: Reason) -> Decision:
+        return Decision(entity=entity, action=Action.KEEP, reason=reason, asin=first)
+
+    # Scope: what the configuration or the entity takes out of StockGuard's hands (pauses it holds included).
+    if not ctx.marketplace_allowed:
+        return keep(Reason.MARKETPLACE_NOT_ALLOWED)
+    if entity.state not in (EntityState.ENABLED, EntityState.PAUSED):
+        return keep(Reason.ENTITY_NOT_ACTIVE)
+    if not entity.asins:
+        return keep(Reason.STOCK_UNKNOWN)
+    asins = tuple(a for a in entity.asins if a not in ctx.excluded)
+    if not asins:
+        return keep(Reason.ASIN_EXCLUDED)
+
+    rules = ctx.config.rules_for(entity.ref.ad_product)
+    verdict = assess_entity(
+        asins,
+        ctx.products,
+        rules,
+        pause_threshold=ctx.config.pause_threshold,
+        resume_threshold=ctx.config.resume_at,
+        multi_asin=ctx.config.sb_multi_asin,
+    )
+    s = _Subject(entity=entity, entry=ctx.ledger.get(entity.ref.id), rules=rules, asins=asins, verdict=verdict)
+    if s.status is LedgerStatus.OVERRIDDEN:
+        # The operator took over this episode: hands off until every pause condition has cleared.
+        if verdict.back:
+            return s.keep(Reason.CONDITIONS_CLEARED, _back_driver(s))
+        return s.keep(Reason.OPERATOR_OVERRIDE, _out_driver(s))
+    if entity.state is EntityState.ENABLED:
+        return _decide_enabled(ctx, s)
+    return _decide_paused(ctx, s)
+
+
+def _decide_enabled(ctx: _Context, s: _Subject) -> Decision:
+    v = s.verdict
+    if s.status is LedgerStatus.PAUSED:
+        # We paused it, yet it is enabled: the operator re-enabled it (seen by the index or a re-read).
+        return s.keep(Reason.OPERATOR_OVERRIDE, _out_driver(s))
+    if s.status not in _PAUSABLE:
+        return s.keep(Reason.NO_CHANGE)  # RESUME_PENDING: our resume is in flight; the caller reconciles
+    if v.out:
+        assert v.pause_reason is not None
+        return _change(ctx, s, Action.PAUSE, v.pause_reason, _out_driver(s))
+    if not v.known:
+        return s.keep(Reason.STOCK_UNKNOWN)
+    if not s.rules.any_enabled:
+        return s.keep(Reason.RULE_DISABLED)
+    if v.out_asins:
+        return s.keep(Reason.OTHER_ASINS_AVAILABLE, v.out_asins[0])
+    if not v.back:
+        return s.keep(Reason.HYSTERESIS, v.between_asins[0])
+    return s.keep(Reason.NO_CHANGE)
+
+
+def _decide_paused(ctx: _Context, s: _Subject) -> Decision:
+    v = s.verdict
+    if s.entry is None or not s.entry.holds_pause:
+        # Paused by someone else (or left paused after our episode ended): never ours to resume.
+        return s.keep(Reason.NOT_PAUSED_BY_STOCKGUARD if v.out else Reason.NO_CHANGE, _out_driver(s) if v.out else None)
+    if v.out:
+        return s.keep(Reason.ALREADY_PAUSED, _out_driver(s))
+    if not v.known:
+        return s.keep(Reason.STOCK_UNKNOWN)
+    if not v.back:
+        return s.keep(Reason.HYSTERESIS, (v.between_asins or v.out_asins)[0])
+    if s.status not in _RESUMABLE:
+        return s.keep(Reason.NO_CHANGE, _back_driver(s))  # PAUSE_PENDING: the caller reconciles first
+    if ctx.config.mode is Mode.PAUSE_ONLY:
+        return s.keep(Reason.PAUSE_ONLY_MODE, _back_driver(s))
+    return _change(ctx, s, Action.RESUME, _resume_reason(s), _back_driver(s))
+
+
+def _out_driver(s: _Subject) -> str:
+    """The ASIN behind a pause: the first stock-out one (stock wins), else the first out one."""
+    v = s.verdict
+    return (v.stock_out_asins or v.out_asins or s.asins)[0]
+
+
+def _back_driver(s: _Subject) -> str:
+    """The ASIN behind a resume: the one the pause was recorded for when it is back, else the first back."""
+    v = s.verdict
+    if s.entry is not None and s.entry.asin in v.back_asins:
+        return s.entry.asin
+    return (v.back_asins or s.asins)[0]
+
+
+def _resume_reason(s: _Subject) -> Reason:
+    """What cleared: the condition the pause was recorded for, while its rule still applies."""
+    reason = s.entry.reason if s.entry else ""
+    if reason == Reason.OUT_OF_STOCK and s.rules.stock:
+        return Reason.BACK_IN_STOCK
+    if reason == Reason.FEATURED_OFFER_LOST and s.rules.featured_offer:
+        return Reason.FEATURED_OFFER_REGAINED
+    return Reason.CONDITIONS_CLEARED
+
+
+def _change(ctx: _Context, s: _Subject, action: Action, reason: Reason, asin: str) -> Decision:
+    """A pause or resume, unless the entity changed state less than dwell_minutes ago."""
+    entry = s.entry
+    if entry is not None and entry.status not in _PENDING and entry.last_change_at is not None:
+        retry_at = entry.last_change_at + timedelta(minutes=ctx.config.dwell_minutes)
+        if ctx.now < retry_at:
+            return s.keep(Reason.DWELL_TIME, asin, retry_at=retry_at)
+    return Decision(
+        entity=s.entity, action=action, reason=reason, asin=asin, monitor_only=ctx.config.mode is Mode.MONITOR
+    )

@@ -1,0 +1,1 @@
+"""DynamoDB adapters: stock and offer facts, deduplication, ownership ledger, audit log."""
