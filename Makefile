@@ -79,7 +79,7 @@ build: tools $(UV)
 	py313="$$(tools/find-python.sh 3.13)"; \
 	PATH="$$(dirname "$$py313"):$$PATH" $(SAM) build --template template.yaml; \
 	$(PYTHON) tools/check_build.py .aws-sam/build; \
-	"$$py313" -I -S tools/smoke_layer.py .aws-sam/build
+	"$$py313" -I -S -B tools/smoke_layer.py .aws-sam/build
 
 # Not run by .ci/run: the vulnerability services are unreachable from CI machines, and a check that
 # passes when the service is unreachable would be worse than none. pip-audit lives in its own tool

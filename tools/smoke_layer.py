@@ -1,5 +1,6 @@
 """Import every handler from the `sam build` artifact the way Lambda does: the function directory and
-the layer's python/ on sys.path, nothing else (run with python3.13 -I -S: no site-packages).
+the layer's python/ on sys.path, nothing else (run with python3.13 -I -S -B: no site-packages, and
+no __pycache__ written into the artifact).
 
 Why: check_build.py proves the files are there; this proves they load on the Lambda interpreter and
 that the handlers never need the local-only extras (moto, yaml) that the CLI and simulator import.

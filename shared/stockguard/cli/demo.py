@@ -80,6 +80,8 @@ def _print_step(step: Step, actions: list[dict], decisions: list[dict], as_json:
             print(action_line(action))
         return
     print(f"{step.at:%H:%M}  {step.signal}")
+    for problem in _rejections(step):
+        print(f"{'':6}  rejected: {problem} -> batch item failure, dead-letter queue after MaxReceiveCount")
     for action in actions:
         _print_action(action, False)
     if not actions:
@@ -88,6 +90,18 @@ def _print_step(step: Step, actions: list[dict], decisions: list[dict], as_json:
             print(f"{'':6}  no change: " + ", ".join(f"{r} x{n}" for r, n in reasons.most_common()))
         else:
             print(f"{'':6}  no change")
+
+
+def _rejections(step: Step) -> list[str]:
+    from stockguard.notifications import NotificationError, parse_notification
+
+    problems = []
+    for body in step.bodies:
+        try:
+            parse_notification(body)
+        except NotificationError as error:
+            problems.append(str(error))
+    return problems
 
 
 def _print_action(action: dict, as_json: bool) -> None:

@@ -6,6 +6,7 @@ resources, with the real handlers invoked as SAM would and SQS delivery simulate
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import logging
@@ -91,6 +92,8 @@ class EmbeddedStack:
         self.invoker: LambdaInvoker | None = None
         self.mappings: dict[str, EventSourceMapping] = {}
         self.clock: datetime | None = None
+        self._stream = log_stream or io.StringIO()
+        self._endpoint = ""
 
     # -- lifecycle ------------------------------------------------------------------------------
     def __enter__(self) -> "EmbeddedStack":
@@ -99,10 +102,13 @@ class EmbeddedStack:
         from stockguard.runtime import install_local_overrides
         from stockguard.state.dynamo import reset_clients
 
+        self._quiet_logs()
         self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._moto.start()
         host, port = self._moto.get_host_and_port()
         endpoint = f"http://{host}:{port}"
+        self._endpoint = endpoint
+        _reset_moto(endpoint)  # moto's backends are per process: start from an empty account
         self._set_env(
             {
                 "AWS_ENDPOINT_URL": endpoint,
@@ -118,7 +124,6 @@ class EmbeddedStack:
         )
         os.environ.pop("AWS_PROFILE", None)
         reset_clients()
-        self._quiet_logs()
 
         if self.ads_endpoint is None:
             from stockguard.simulator import DEMO_CATALOG_PATH, AdsSimulator, load_catalog
@@ -154,7 +159,7 @@ class EmbeddedStack:
                 sqs=sqs,
                 queue_url=self.stack.queues[queue],
                 queue_arn=self.stack.queue_arns[queue],
-                invoke=lambda event, f=function: self.invoker.invoke(f, event),
+                invoke=lambda event, f=function: self.invoke(f, event),
                 batch_size=batch_size,
             )
         return self
@@ -169,6 +174,7 @@ class EmbeddedStack:
         if self.simulator:
             self.simulator.stop()
         if self._moto:
+            _reset_moto(self._endpoint)
             self._moto.stop()
         for key, value in self._saved_env.items():
             if value is None:
@@ -178,9 +184,14 @@ class EmbeddedStack:
         reset_clients()
 
     # -- operations -----------------------------------------------------------------------------
+    def invoke(self, function: str, event: dict):
+        """Invoke a handler; what it prints (EMF metrics, logs) goes to the log stream, as to CloudWatch."""
+        with contextlib.redirect_stdout(self._stream):
+            return self.invoker.invoke(function, event)
+
     def sync_index(self) -> dict:
         event = {"source": "aws.events", "detail-type": "Scheduled Event", "detail": {}}
-        return self.invoker.invoke(SYNC_FUNCTION, event)
+        return self.invoke(SYNC_FUNCTION, event)
 
     def deliver(self, bodies: list[str]) -> None:
         """One batch as SQS would deliver it: routed to its queue, then drained through the handlers."""
@@ -246,12 +257,22 @@ class EmbeddedStack:
         """Handler logs (powertools JSON) go to the log stream, not the user's terminal."""
         from stockguard.observability import logger
 
-        stream = self.log_stream or io.StringIO()
+        stream = self._stream
         for handler in logger.handlers:
             if isinstance(handler, logging.StreamHandler):
                 handler.setStream(stream)
         for name in ("botocore", "boto3", "urllib3", "werkzeug", "httpx", "moto"):
             logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def _reset_moto(endpoint: str) -> None:
+    """Empty moto's (per-process) backends, and forget clients and caches bound to an old endpoint."""
+    import httpx
+    from aws_lambda_powertools.utilities.parameters import base as parameters_base
+
+    httpx.post(f"{endpoint}/moto-api/reset", timeout=10)
+    parameters_base.clear_caches()
+    parameters_base.DEFAULT_PROVIDERS.clear()
 
 
 def _simulator_credentials(simulator: Any) -> dict:

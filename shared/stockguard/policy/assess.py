@@ -7,7 +7,8 @@ Per ASIN, with the rules of the entity's ad product:
     unknown  nothing known about the product at all; never out, never back
 With every rule of the ad product off nothing can hold an ASIN out, so every ASIN is back.
 Per entity, `sb_multi_asin` says how the known ASINs combine:
-    "all"  out when every known ASIN is out; cleared (back) when not out and at least one ASIN is back
+    "all"  out when every ASIN is out (an unknown one counts as not out); cleared (back) when not out
+           and at least one ASIN is back
     "any"  out when any known ASIN is out; cleared (back) when every known ASIN is back
 """
 
@@ -89,7 +90,8 @@ def assess_entity(
     stock_out = tuple(v.asin for v in known if v.stock_out)
     if not known:
         return Verdict(out=False, back=False, known=False)
-    is_out = len(out) == len(known) if multi_asin == "all" else bool(out)
+    # "all": every ASIN of the ad must be out; an ASIN nothing is known about may well be in stock.
+    is_out = len(out) == len(views) if multi_asin == "all" else bool(out)
     if is_out:
         reason = Reason.OUT_OF_STOCK if stock_out else Reason.FEATURED_OFFER_LOST
         return Verdict(

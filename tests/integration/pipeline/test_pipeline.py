@@ -80,17 +80,20 @@ def test_malformed_record_fails_alone(world):
 
 
 def test_throttled_put_is_retried_by_sqs_and_applied_once(world):
-    world.ads.fail_next_set = [Outcome.THROTTLED]  # the first PUT (SP) is throttled
+    world.ads.fail_next_set = [Outcome.THROTTLED]  # the first PUT of the batch is throttled
     body = fba(ASIN, "SELLERSKU-1", 0, minutes=0, nid="n-out")
     first = run(world, body)
     assert len(first.failed_message_ids) == 1, "the source message returns to the queue"
-    assert world.state("sp-1") is E and world.state("sd-1") is P
+    throttled = [entity_id for entity_id, _ in world.ads.set_calls[0][3]]
+    applied = [i for i in ("sp-1", "sb-video", "c-legacy", "sd-1") if i not in throttled]
+    assert states(world, *throttled) == [E] * len(throttled)
+    assert states(world, *applied) == [P] * len(applied)
     # the redelivery pauses what is left, and does not redo what was applied
     world.ads.set_calls.clear()
     second = run(world, body)
     assert second.failed_message_ids == []
-    assert world.state("sp-1") is P
-    assert [c[3] for c in world.ads.set_calls] == [[("sp-1", "PAUSED")]]
+    assert states(world, "sp-1", "sb-video", "c-legacy", "sd-1") == [P] * 4
+    assert [c[3] for c in world.ads.set_calls] == [[(i, "PAUSED") for i in throttled]]
 
 
 def test_crash_between_ads_call_and_ledger_write_converges(world):

@@ -180,7 +180,7 @@ SCENARIOS = {
     "all: every ASIN lost the Featured Offer": Scenario(
         sb(), [p("A1", 5, False), p("A2", 9, False)], (PAUSE, R.FEATURED_OFFER_LOST, "A1")
     ),
-    "all: an unknown ASIN is not out": Scenario(sb(), [p("A1", 0)], (PAUSE, R.OUT_OF_STOCK, "A1")),
+    "all: an unknown ASIN is not out, so the ad stays": Scenario(sb(), [p("A1", 0)], (KEEP, R.OTHER_ASINS_AVAILABLE, "A1")),
     "all: one ASIN back is enough to resume": Scenario(
         sb(PAUSED), [p("A1", 0), p("A2", 9)], (RESUME, R.BACK_IN_STOCK, "A2"), ledger=LedgerStatus.PAUSED
     ),
