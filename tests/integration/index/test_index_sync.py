@@ -1,0 +1,80 @@
+"""Index sync against moto and the Ads API simulator over HTTP: lookups, incremental, removals, overrides."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from stockguard.ads import AdsApiClient, AdsCredentials, clear_token_cache, region_for_marketplace
+from stockguard.ads.port import Region
+from stockguard.domain.ads import AdProduct, EntityRef, EntityType
+from stockguard.domain.ledger import LedgerStatus
+from stockguard.index.repository import AdIndexRepository
+from stockguard.index.sync import discover_profiles, sync_index
+from stockguard.simulator import DEMO_CATALOG_PATH, AdsSimulator
+from stockguard.state.ledger import LedgerRepository
+
+US = "1111111111111111"
+T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+CREDS = AdsCredentials(client_id="demo-client-id", client_secret="demo-client-secret", refresh_token="Atzr|demo-refresh-token")
+
+
+def run_sync(catalog, index, ledger, now=T0):
+    clear_token_cache()
+    with AdsSimulator(catalog) as sim:
+        client = AdsApiClient(CREDS, api_endpoint=sim.base_url, token_endpoint=sim.token_url)
+        profiles = discover_profiles(client, [Region.NA], region_for_marketplace)
+        report = sync_index(ads=client, index=index, ledger=ledger, profiles=profiles, now=now)
+        return report, sim.requests
+
+
+@pytest.fixture
+def catalog():
+    return json.loads(open(DEMO_CATALOG_PATH).read())
+
+
+def test_sync_indexes_by_asin_and_sku_incrementally(aws_stack, catalog):
+    index = AdIndexRepository(aws_stack.tables["AdsIndexTable"])
+    ledger = LedgerRepository(aws_stack.tables["LedgerTable"])
+    report, _ = run_sync(catalog, index, ledger)
+    assert report.profiles == 3 and report.failed_profiles == []
+    by_asin = {(e.ref.ad_product, e.ref.entity_type, e.ref.entity_id) for e in index.entities_for(US, asins=["B00001ABCD"])}
+    assert (AdProduct.SB, EntityType.AD, "500000000000001") in by_asin
+    assert (AdProduct.SB, EntityType.CAMPAIGN, "400000000000003") in by_asin, "legacy SB ad through its campaign"
+    assert (AdProduct.SD, EntityType.AD, "800000000000001") in by_asin
+    by_sku = {e.ref.entity_id for e in index.entities_for(US, skus=["SELLERSKU-1"])}
+    assert {"200000000000001", "200000000000004", "800000000000001"} <= by_sku
+    assert index.last_synced(US) == T0
+    # a second sync with nothing changed writes nothing
+    again, _ = run_sync(catalog, index, ledger, now=T0 + timedelta(hours=1))
+    assert again.written == 0 and again.deleted == 0
+    assert index.last_synced(US) == T0 + timedelta(hours=1)
+
+
+def test_vanished_entities_are_removed(aws_stack, catalog):
+    index = AdIndexRepository(aws_stack.tables["AdsIndexTable"])
+    ledger = LedgerRepository(aws_stack.tables["LedgerTable"])
+    run_sync(catalog, index, ledger)
+    catalog["entities"][US]["sd_product_ads"] = [a for a in catalog["entities"][US]["sd_product_ads"] if a["adId"] != 800000000000001]
+    report, _ = run_sync(catalog, index, ledger)
+    assert report.deleted == 1
+    assert "800000000000001" not in {e.ref.entity_id for e in index.entities_for(US, asins=["B00001ABCD"], skus=["SELLERSKU-1"])}
+
+
+def test_operator_reenabling_a_stockguard_pause_is_an_override(aws_stack, catalog):
+    index = AdIndexRepository(aws_stack.tables["AdsIndexTable"])
+    ledger = LedgerRepository(aws_stack.tables["LedgerTable"])
+    ref = EntityRef(profile_id=US, ad_product=AdProduct.SP, entity_type=EntityType.AD, entity_id="200000000000001")
+    ledger.intend_pause(ref, asin="B00001ABCD", reason="out_of_stock", notification_id="n", now=T0)
+    ledger.confirm_pause(ref, now=T0)
+    report, _ = run_sync(catalog, index, ledger)  # the catalog has it ENABLED: someone turned it back on
+    assert report.overrides == 1
+    assert ledger.get(ref).status is LedgerStatus.OVERRIDDEN
+
+
+def test_sync_uses_only_list_calls(aws_stack, catalog):
+    index = AdIndexRepository(aws_stack.tables["AdsIndexTable"])
+    _, requests = run_sync(catalog, index, LedgerRepository(aws_stack.tables["LedgerTable"]))
+    assert not [r for r in requests if r.method == "PUT"]
