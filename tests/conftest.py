@@ -54,3 +54,16 @@ def reference_dir() -> Path:
     if not REFERENCE.is_dir():
         pytest.skip("reference material ../shared/reference not present")
     return REFERENCE
+
+
+@pytest.fixture(autouse=True)
+def _stockguard_logs_reach_caplog():
+    """powertools' Logger stops propagation of the 'stockguard' logger; tests read logs through caplog
+    (reasons of rejected records, and that no secret is ever logged), so let records propagate."""
+    import logging
+
+    stockguard_logger = logging.getLogger("stockguard")
+    saved = stockguard_logger.propagate
+    stockguard_logger.propagate = True
+    yield
+    stockguard_logger.propagate = saved
