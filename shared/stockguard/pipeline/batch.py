@@ -21,6 +21,7 @@ from stockguard.ads.errors import AdsApiError
 from stockguard.domain.facts import ParsedNotification
 from stockguard.notifications import NotificationError, parse_notification
 from stockguard.observability import MetricNames
+from stockguard.observability import logger as powertools_logger
 from stockguard.pipeline.execute import Executor, Job
 from stockguard.pipeline.plan import GroupPlan, ProductTrigger, plan_group
 from stockguard.pipeline.services import Services
@@ -47,8 +48,13 @@ def _parse_records(records: list[dict]) -> tuple[dict[str, ParsedNotification], 
     parsed: dict[str, ParsedNotification] = {}
 
     def record_handler(record: SQSRecord) -> None:
+        powertools_logger.set_correlation_id(record.message_id)
         try:
-            parsed[record.message_id] = parse_notification(record.body)
+            notification = parse_notification(record.body)
+            parsed[record.message_id] = notification
+            # Correlation id = the notification's own id: it follows the notification across resends.
+            powertools_logger.set_correlation_id(notification.notification_id)
+            logger.debug("notification accepted", extra={"message_id": record.message_id, "type": notification.notification_type.value})
         except NotificationError as error:
             logger.error(
                 "rejected notification",
@@ -59,6 +65,7 @@ def _parse_records(records: list[dict]) -> tuple[dict[str, ParsedNotification], 
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
     with processor(records=records, handler=record_handler):
         processor.process()
+    powertools_logger.set_correlation_id(None)
     rejected = {
         record.message_id: str(exc_info[1]) if exc_info and exc_info[1] else "rejected"
         for exc_info, record in zip(processor.exceptions, processor.fail_messages)
