@@ -191,20 +191,7 @@ class Executor:
                 self.report.outcomes[entity.ref.id] = SKIPPED  # another invocation holds it
                 continue
             ready.append(job)
-        if not ready:
-            return
-        results = self._set_states(key, ready, EntityState.PAUSED)
-        for job in ready:
-            ref = job.decision.entity.ref
-            result = results[ref.entity_id]
-            if result.outcome is Outcome.APPLIED:
-                self.s.ledger.confirm_pause(ref, now=job.now)
-                self.s.index.update_state(job.decision.entity, EntityState.PAUSED)
-                self.s.metrics.count(MetricNames.ADS_PAUSED)
-                self._lag(job)
-            else:
-                self.s.ledger.cancel_pause(ref)
-            self._finish(job, result, EntityState.ENABLED, EntityState.PAUSED)
+        self._apply(key, ready, EntityState.ENABLED, EntityState.PAUSED)
 
     # -- resume ---------------------------------------------------------------------------------
     def _resume(self, key: tuple, jobs: list[Job]) -> None:
@@ -214,20 +201,27 @@ class Executor:
         for job in jobs:
             if job not in ready:
                 self.report.outcomes[job.decision.entity.ref.id] = SKIPPED
+        self._apply(key, ready, EntityState.PAUSED, EntityState.ENABLED)
+
+    def _apply(self, key: tuple, ready: list[Job], from_state: EntityState, to_state: EntityState) -> None:
+        """PUT the new state for the entities whose ledger intent is taken; settle the ledger per result."""
         if not ready:
             return
-        results = self._set_states(key, ready, EntityState.ENABLED)
+        pausing = to_state is EntityState.PAUSED
+        confirm = self.s.ledger.confirm_pause if pausing else self.s.ledger.confirm_resume
+        cancel = self.s.ledger.cancel_pause if pausing else self.s.ledger.cancel_resume
+        results = self._set_states(key, ready, to_state)
         for job in ready:
             ref = job.decision.entity.ref
             result = results[ref.entity_id]
             if result.outcome is Outcome.APPLIED:
-                self.s.ledger.confirm_resume(ref, now=job.now)
-                self.s.index.update_state(job.decision.entity, EntityState.ENABLED)
-                self.s.metrics.count(MetricNames.ADS_RESUMED)
+                confirm(ref, now=job.now)
+                self.s.index.update_state(job.decision.entity, to_state)
+                self.s.metrics.count(MetricNames.ADS_PAUSED if pausing else MetricNames.ADS_RESUMED)
                 self._lag(job)
             else:
-                self.s.ledger.cancel_resume(ref)
-            self._finish(job, result, EntityState.PAUSED, EntityState.ENABLED)
+                cancel(ref)
+            self._finish(job, result, from_state, to_state)
 
     # -- helpers --------------------------------------------------------------------------------
     def _set_states(self, key: tuple, jobs: list[Job], state: EntityState) -> dict[str, UpdateResult]:
