@@ -63,7 +63,9 @@ def _stockguard_logs_reach_caplog():
     import logging
 
     stockguard_logger = logging.getLogger("stockguard")
-    saved = stockguard_logger.propagate
+    saved = stockguard_logger.propagate, stockguard_logger.level
     stockguard_logger.propagate = True
+    stockguard_logger.setLevel(logging.DEBUG)
     yield
-    stockguard_logger.propagate = saved
+    stockguard_logger.propagate, level = saved
+    stockguard_logger.setLevel(level)

@@ -137,7 +137,7 @@ def expected_state(config: StockGuardConfig, entity_id: str, events) -> EntitySt
     if not values:
         return None
     if config.sb_multi_asin == "all":
-        if all(v == "out" for v in values):
+        if len(values) == len(asins) and all(v == "out" for v in values):  # an unknown ASIN is not out
             return EntityState.PAUSED
         return EntityState.ENABLED if "back" in values else None
     if "out" in values:
