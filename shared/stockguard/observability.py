@@ -6,6 +6,7 @@ dimension service=stockguard).
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from typing import Protocol
 
@@ -14,7 +15,7 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
 logger = Logger(service="stockguard")
 tracer = Tracer(service="stockguard")
-metrics = Metrics(service="stockguard")
+metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE") or "StockGuard", service="stockguard")
 
 
 class MetricNames:

@@ -18,3 +18,7 @@ class AdsApiRetryableError(AdsApiError):
 
 class AdsApiAuthError(AdsApiError):
     """Login with Amazon refused the credentials (not retried)."""
+
+
+class AdsApiTokenUnavailableError(AdsApiRetryableError, AdsApiAuthError):
+    """Login with Amazon could not be reached (429, 5xx, timeout): an auth error that is worth retrying later."""

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any, Callable
 
-RETRYABLE_STATUS = {429, 500, 502, 503, 504}
+RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 
 
 @dataclass(frozen=True)
 class TimeBudget:
-    deadline: float  # time.monotonic()
+    """A deadline on time.monotonic(): no sleep, and no new attempt, may go past it."""
+
+    deadline_monotonic: float
 
     @classmethod
     def seconds(cls, n: float) -> "TimeBudget":
@@ -21,26 +23,33 @@ class TimeBudget:
 
     @classmethod
     def from_lambda_context(cls, context: Any, reserve_seconds: float = 10) -> "TimeBudget":
+        """The Lambda's remaining time minus a reserve for writing the ledger and answering SQS."""
         remaining = context.get_remaining_time_in_millis() / 1000
         return cls(time.monotonic() + max(0.0, remaining - reserve_seconds))
 
     def remaining(self) -> float:
-        return self.deadline - time.monotonic()
+        return self.deadline_monotonic - time.monotonic()
+
+    def allows(self, seconds: float) -> bool:
+        return seconds < self.remaining()
 
 
-def retry_after_seconds(value: str | None) -> float | None:
-    if not value:
+def retry_after_seconds(value: str | None, *, now: Callable[[], float] = time.time) -> float | None:
+    """Retry-After as seconds: a number (int or float) or an HTTP-date; None when absent or unreadable."""
+    if not value or not value.strip():
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
+        try:
+            seconds = parsedate_to_datetime(value).timestamp() - now()
+        except (TypeError, ValueError, IndexError):
+            return None
+    if seconds != seconds or seconds in (float("inf"), float("-inf")):  # NaN / inf are unreadable
         return None
+    return max(0.0, seconds)
 
 
 def backoff_seconds(attempt: int, *, base: float, cap: float, rng: Callable[[], float]) -> float:
-    """Full jitter: uniform in [0, min(cap, base * 2**attempt)]."""
+    """Full jitter: rng() * min(cap, base * 2**attempt), attempt counted from 0."""
     return rng() * min(cap, base * (2**attempt))

@@ -11,6 +11,7 @@ import io
 import json
 import logging
 import os
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -118,7 +119,6 @@ class EmbeddedStack:
                 "AWS_DEFAULT_REGION": "us-east-1",
                 "AWS_REGION": "us-east-1",
                 "POWERTOOLS_TRACE_DISABLED": "1",
-                "POWERTOOLS_METRICS_DISABLED": "true",
                 "POWERTOOLS_DEV": "false",
             }
         )
@@ -150,7 +150,9 @@ class EmbeddedStack:
         )
         self.invoker = LambdaInvoker(template_path, self.stack)
         install_local_overrides(
-            on_action=self.run.actions.append, on_decision=self.run.decisions.append, reevaluate=self.reevaluations
+            on_action=lambda action: self.run.actions.append({**action, "wallClock": time.monotonic()}),
+            on_decision=self.run.decisions.append,
+            reevaluate=self.reevaluations,
         )
         sqs = self.stack.client("sqs")
         for function, queue in ((INVENTORY_FUNCTION, "InventoryNotificationsQueue"), (OFFER_FUNCTION, "OfferNotificationsQueue")):

@@ -137,10 +137,18 @@ class Executor:
                 pauses[key].append(job)
             else:
                 resumes[key].append(job)
-        for key, group in pauses.items():
-            self._pause(key, group)
-        for key, group in resumes.items():
-            self._resume(key, group)
+        for action, groups in ((self._pause, pauses), (self._resume, resumes)):
+            for key, group in groups.items():
+                try:
+                    action(key, group)
+                except Exception as error:  # DynamoDB or a bug mid-group: SQS retries, reconcile_pending converges
+                    logger.exception("action group failed; its messages will be retried", extra={"group": str(key)})
+                    for job in group:
+                        ref_id = job.decision.entity.ref.id
+                        if ref_id not in self.report.outcomes:
+                            self._record(job, THROTTLED, error=type(error).__name__)
+                        # Even an applied change may lack its ledger write: redeliver so that it settles.
+                        self.report.outcomes[ref_id] = THROTTLED
         if self._audit:
             self.s.audit.record(self._audit)
         return self.report
@@ -150,7 +158,12 @@ class Executor:
         d, entry = job.decision, job.ledger
         ref = d.entity.ref
         if d.reason is Reason.OPERATOR_OVERRIDE and entry and entry.status is LedgerStatus.PAUSED:
-            self.s.ledger.mark_overridden(ref, now=job.now)
+            # The index says ENABLED while we hold a pause: re-read before believing an operator did it.
+            actual = _read_states(self.s, job.region, [d.entity]).get(ref.id)
+            if actual is EntityState.ENABLED:
+                self.s.ledger.mark_overridden(ref, now=job.now)
+            elif actual is not None and actual is not d.entity.state:
+                self.s.index.update_state(d.entity, actual)
         elif d.reason is Reason.CONDITIONS_CLEARED and entry and entry.status is LedgerStatus.OVERRIDDEN:
             self.s.ledger.release(ref, now=job.now)
         elif d.reason is Reason.CONDITIONS_CLEARED and entry and entry.status is LedgerStatus.PAUSED:
@@ -215,8 +228,9 @@ class Executor:
             ref = job.decision.entity.ref
             result = results[ref.entity_id]
             if result.outcome is Outcome.APPLIED:
-                confirm(ref, now=job.now)
+                # Index first, ledger last: a crash in between leaves a pending intent that reconciles.
                 self.s.index.update_state(job.decision.entity, to_state)
+                confirm(ref, now=job.now)
                 self.s.metrics.count(MetricNames.ADS_PAUSED if pausing else MetricNames.ADS_RESUMED)
                 self._lag(job)
             else:
