@@ -62,23 +62,36 @@ def _no_botocore_debug() -> Iterator[None]:
             l.setLevel(level)
 
 
+def _failure(error: BaseException) -> str:
+    """The AWS error code (ResourceNotFoundException, AccessDeniedException…) or the exception type: never a value."""
+    seen: BaseException | None = error
+    while seen is not None:
+        code = getattr(seen, "response", {}).get("Error", {}).get("Code") if isinstance(getattr(seen, "response", None), dict) else None
+        if code:
+            return f"{type(error).__name__} ({code})"
+        seen = seen.__cause__ or seen.__context__
+    return type(error).__name__
+
+
 def load_credentials_from_secret(secret_name: str, max_age: int = 300) -> AdsCredentials:
-    """The secret named by ADS_CREDENTIALS_SECRET, cached by powertools across warm invocations."""
+    """The secret named by ADS_CREDENTIALS_SECRET (SecretString JSON), cached by powertools for `max_age`
+    seconds across warm invocations. Errors name the secret and the failure type, never its value."""
     from aws_lambda_powertools.utilities import parameters
 
+    if not secret_name:
+        raise AdsApiAuthError("no Ads credentials secret configured (ADS_CREDENTIALS_SECRET is empty)")
     with _no_botocore_debug():
         try:
-            value = parameters.get_secret(secret_name, max_age=max_age)
+            value = parameters.get_secret(secret_name, max_age=max_age, transform="json")
+        except parameters.exceptions.TransformParameterError:
+            raise AdsApiAuthError(f"secret {secret_name!r}: SecretString is not JSON") from None
         except Exception as error:
-            raise AdsApiAuthError(f"cannot read the Ads credentials secret {secret_name!r}: {type(error).__name__}") from None
-    try:
-        data = json.loads(value) if isinstance(value, (str, bytes)) else value
-    except json.JSONDecodeError:
-        raise AdsApiAuthError(f"secret {secret_name!r}: SecretString is not JSON") from None
-    return _parse(data, f"secret {secret_name!r}")
+            raise AdsApiAuthError(f"cannot read the Ads credentials secret {secret_name!r}: {_failure(error)}") from None
+    return _parse(value, f"secret {secret_name!r}")
 
 
 def load_credentials_from_file(path: str | Path) -> AdsCredentials:
+    """A JSON file {"client_id", "client_secret", "refresh_token"} (the CLI, local runs)."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as error:

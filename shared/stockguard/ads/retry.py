@@ -15,7 +15,7 @@ RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 class TimeBudget:
     """A deadline on time.monotonic(): no sleep, and no new attempt, may go past it."""
 
-    deadline_monotonic: float
+    deadline: float  # a time.monotonic() value
 
     @classmethod
     def seconds(cls, n: float) -> "TimeBudget":
@@ -28,7 +28,7 @@ class TimeBudget:
         return cls(time.monotonic() + max(0.0, remaining - reserve_seconds))
 
     def remaining(self) -> float:
-        return self.deadline_monotonic - time.monotonic()
+        return self.deadline - time.monotonic()
 
     def allows(self, seconds: float) -> bool:
         return seconds < self.remaining()

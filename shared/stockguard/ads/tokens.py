@@ -1,7 +1,7 @@
 """Login with Amazon access tokens, cached for the life of the container.
 
-Access tokens are global (ads-api.md §2): one token, from any regional host, works in every region, so
-the cache is keyed by the grant (client id + a digest of the refresh token), not by region. A token is
+The cache is keyed by (token URL, client id) and, because an access token belongs to one grant (one
+advertiser's consent), by a digest of the refresh token too: two grants of one app never share a token. A token is
 refreshed five minutes before it expires (or halfway through a lifetime shorter than ten minutes) and
 after the Ads API answers 401. One refresh at a time per grant: the other threads wait and reuse it.
 Neither the refresh token, the client secret nor the access token is ever logged or raised.
@@ -30,7 +30,7 @@ class _Slot:
     refresh_at: float = 0.0  # clock() value after which the token is refreshed before use
 
 
-_slots: dict[tuple[str, str], _Slot] = {}
+_slots: dict[tuple[str, str, str], _Slot] = {}
 _slots_lock = threading.Lock()
 
 
@@ -40,9 +40,9 @@ def clear_token_cache() -> None:
         _slots.clear()
 
 
-def _slot(credentials: AdsCredentials) -> _Slot:
+def _slot(credentials: AdsCredentials, token_url: str) -> _Slot:
     digest = hashlib.sha256(credentials.refresh_token.get_secret_value().encode()).hexdigest()[:16]
-    key = (credentials.client_id, digest)
+    key = (token_url, credentials.client_id, digest)
     with _slots_lock:
         return _slots.setdefault(key, _Slot())
 
@@ -70,7 +70,7 @@ class LwaTokenProvider:
 
     def token(self, token_url: str) -> str:
         """A valid cached token, or a fresh one."""
-        slot = _slot(self._credentials)
+        slot = _slot(self._credentials, token_url)
         with slot.lock:
             if slot.token and self._clock() < slot.refresh_at:
                 return slot.token
@@ -78,7 +78,7 @@ class LwaTokenProvider:
 
     def refresh_after_401(self, token_url: str, rejected: str) -> str:
         """A fresh token unless another thread already replaced the rejected one."""
-        slot = _slot(self._credentials)
+        slot = _slot(self._credentials, token_url)
         with slot.lock:
             if slot.token and slot.token != rejected and self._clock() < slot.refresh_at:
                 return slot.token

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -54,12 +55,14 @@ class RetryingTransport:
         self.base, self.cap = backoff_base, backoff_cap
         self.budget = budget
         self.sleep, self.rng = sleep, rng
+        self.stats: Counter[str] = Counter()  # HTTP requests sent (retries included) by "METHOD /path"
 
     def send(self, info: CallInfo, url: str, **kwargs: Any) -> httpx.Response:
         """The first non-retryable response; AdsApiRetryableError when attempts or the budget run out."""
         attempt = 0
         while True:
             self._check_budget(info, attempt)
+            self.stats[f"{info.method} {info.path}"] += 1
             try:
                 response = self.http.request(info.method, url, timeout=self._attempt_timeout(), **kwargs)
             except httpx.TransportError as error:  # timeouts included
@@ -99,4 +102,5 @@ class RetryingTransport:
         if logger.isEnabledFor(level):
             extra = {"method": info.method, "path": info.path, "profile_id": info.profile_id, "attempt": attempt}
             extra.update({k: v for k, v in fields.items() if v is not None})
-            logger.log(level, message, extra=extra)
+            details = " ".join(f"{k}={v}" for k, v in extra.items() if k not in ("method", "path") and v is not None)
+            logger.log(level, "%s: %s %s %s", message, info.method, info.path, details, extra=extra)

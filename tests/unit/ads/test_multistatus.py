@@ -1,88 +1,100 @@
-"""Multi-status parsing on Amazon's own 207 examples, endpoint selection and backoff math."""
+"""Multi-status parsing on Amazon's own 207 examples and on every documented error shape."""
 
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 
-from stockguard.ads.endpoints import Endpoints, region_for_marketplace
-from stockguard.ads.multistatus import parse_indexed, parse_sd
-from stockguard.ads.port import Outcome, Region
-from stockguard.ads.retry import backoff_seconds, retry_after_seconds
+from stockguard.ads.multistatus import MISSING, parse_indexed, parse_sd
+from stockguard.ads.port import Outcome
 
 
 def sample(reference_dir, name):
     return json.loads((reference_dir / "samples" / "ads-api" / name).read_text())
 
 
-def test_sb_v4_207_sample(reference_dir):
-    body = sample(reference_dir, "sb_v4_ads_update_207_response.json")
-    [result] = parse_indexed(body, "ads", ["277277580302345"])
-    assert result.outcome is Outcome.APPLIED
+def error_item(index, error_type, reason, message="m"):
+    return {"index": index, "errors": [{"errorType": error_type, "errorValue": {error_type: {"message": message, "reason": reason}}}]}
 
 
-def test_sp_v3_207_sample(reference_dir):
-    body = sample(reference_dir, "sp_v3_campaigns_create_207_response.json")
-    assert [r.outcome for r in parse_indexed(body, "campaigns", ["218293333782035"])] == [Outcome.APPLIED]
+@pytest.mark.parametrize(
+    "name, collection, entity_id",
+    [
+        ("sb_v4_ads_update_207_response.json", "ads", "277277580302345"),
+        ("sb_v4_adGroups_update_207_response.json", "adGroups", "35407526816553"),
+        ("sp_v3_campaigns_create_207_response.json", "campaigns", "218293333782035"),
+    ],
+)
+def test_amazon_samples_with_an_empty_error_list_are_applied(reference_dir, name, collection, entity_id):
+    [result] = parse_indexed(sample(reference_dir, name), collection, [entity_id])
+    assert (result.entity_id, result.outcome, result.error_code) == (entity_id, Outcome.APPLIED, "")
 
 
-def test_sd_207_sample(reference_dir):
+def test_sd_sample_with_a_numeric_id_is_applied(reference_dir):
     body = sample(reference_dir, "sd_productAds_create_207_response_test_account.json")
     assert [r.outcome for r in parse_sd(body, "adId", ["545635580911524"])] == [Outcome.APPLIED]
 
 
-def test_sp_errors_by_index_throttled_failed_and_missing():
+def test_sp_items_are_matched_by_index_and_classified():
     body = {
         "productAds": {
             "success": [{"index": 0, "adId": "a"}],
             "error": [
-                {"index": 1, "errors": [{"errorType": "throttledError", "errorValue": {"throttledError": {"message": "slow down", "reason": "THROTTLED"}}}]},
-                {"index": 2, "errors": [{"errorType": "entityStateError", "errorValue": {"entityStateError": {"message": "archived", "reason": "ARCHIVED_ENTITY_CANNOT_BE_MODIFIED"}}}]},
+                error_item(1, "throttledError", "THROTTLED", "slow down"),
+                error_item(2, "entityStateError", "ARCHIVED_ENTITY_CANNOT_BE_MODIFIED", "archived"),
+                error_item(4, "internalServerError", "INTERNAL_ERROR"),
+                error_item(9, "otherError", "OUT_OF_RANGE"),  # an index the request never had: ignored
             ],
         }
     }
-    results = parse_indexed(body, "productAds", ["a", "b", "c", "d"])
-    assert [r.outcome for r in results] == [Outcome.APPLIED, Outcome.THROTTLED, Outcome.FAILED, Outcome.FAILED]
-    assert results[2].error_code == "ARCHIVED_ENTITY_CANNOT_BE_MODIFIED"
-    assert results[3].error_message == "missing from multi-status"
+    results = parse_indexed(body, "productAds", ["a", "b", "c", "d", "e"])
+    assert [(r.entity_id, r.outcome) for r in results] == [
+        ("a", Outcome.APPLIED), ("b", Outcome.THROTTLED), ("c", Outcome.FAILED), ("d", Outcome.FAILED), ("e", Outcome.THROTTLED)
+    ]
+    assert (results[1].error_code, results[1].error_message) == ("THROTTLED", "slow down")
+    assert (results[2].error_code, results[2].error_message) == ("ARCHIVED_ENTITY_CANNOT_BE_MODIFIED", "archived")
+    assert (results[3].error_code, results[3].error_message) == ("MISSING", MISSING)
 
 
-def test_sd_codes_matched_by_id_not_position():
-    body = [{"code": "INVALID_ARGUMENT", "adId": 2, "description": "bad"}, {"code": "SUCCESS", "adId": 1}, {"code": "THROTTLED", "adId": 3}]
-    assert [r.outcome for r in parse_sd(body, "adId", ["1", "2", "3"])] == [Outcome.APPLIED, Outcome.FAILED, Outcome.THROTTLED]
+def test_an_error_without_a_reason_is_coded_by_its_type():
+    body = {"ads": {"error": [{"index": 0, "errors": [{"errorType": "billingError", "errorValue": {}}]}], "success": []}}
+    [result] = parse_indexed(body, "ads", ["x"])
+    assert (result.outcome, result.error_code) == (Outcome.FAILED, "billingError")
 
 
-def test_malformed_207_fails_every_entity():
-    assert {r.outcome for r in parse_indexed({"oops": 1}, "ads", ["x", "y"])} == {Outcome.FAILED}
+def test_a_207_without_a_single_success_fails_every_entity_and_is_logged(caplog):
+    caplog.set_level(logging.WARNING)
+    body = {"campaigns": {"success": [], "error": [error_item(0, "internalServerError", "INTERNAL_ERROR"), error_item(1, "rangeError", "TOO_LOW")]}}
+    results = parse_indexed(body, "campaigns", ["1", "2"])
+    assert [r.outcome for r in results] == [Outcome.THROTTLED, Outcome.FAILED]
+    assert "without a single success" in caplog.text
+
+
+def test_sd_items_are_matched_by_id_not_position():
+    body = [
+        {"code": "INVALID_ARGUMENT", "adId": 2, "description": "bad state"},
+        {"code": "SUCCESS", "adId": 1},
+        {"code": "THROTTLED", "adId": 3},
+        {"code": "SERVER_ERROR", "adId": "4"},
+        {"code": "SUCCESS", "adId": 99},  # not asked for: ignored
+    ]
+    results = parse_sd(body, "adId", ["1", "2", "3", "4", "5"])
+    assert [r.outcome for r in results] == [Outcome.APPLIED, Outcome.FAILED, Outcome.THROTTLED, Outcome.THROTTLED, Outcome.FAILED]
+    assert (results[1].error_code, results[1].error_message) == ("INVALID_ARGUMENT", "bad state")
+    assert results[4].error_message == MISSING
+
+
+def test_sd_campaign_results_use_campaign_id():
+    body = [{"code": "SUCCESS", "campaignId": 7}, {"code": "INTERNAL_ERROR", "campaignId": 8}]
+    assert [r.outcome for r in parse_sd(body, "campaignId", ["7", "8"])] == [Outcome.APPLIED, Outcome.THROTTLED]
+
+
+@pytest.mark.parametrize("body", [{"oops": 1}, {"ads": []}, None, "text"])
+def test_an_unreadable_indexed_answer_fails_every_entity(body):
+    assert {(r.outcome, r.error_code) for r in parse_indexed(body, "ads", ["x", "y"])} == {(Outcome.FAILED, "MALFORMED")}
+
+
+def test_an_unreadable_sd_answer_fails_every_entity():
     assert {r.outcome for r in parse_sd({"not": "a list"}, "adId", ["1"])} == {Outcome.FAILED}
-
-
-@pytest.mark.parametrize("marketplace, region", [("ATVPDKIKX0DER", Region.NA), ("A1PA6795UKMFR9", Region.EU), ("A1VC38T7YXB528", Region.FE)])
-def test_regions(marketplace, region, monkeypatch):
-    monkeypatch.delenv("ADS_API_ENDPOINT", raising=False)
-    monkeypatch.delenv("LWA_TOKEN_ENDPOINT", raising=False)
-    assert region_for_marketplace(marketplace) is region
-    hosts = Endpoints()
-    assert hosts.api(Region.EU) == "https://advertising-api-eu.amazon.com"
-    assert hosts.token(Region.FE) == "https://api.amazon.co.jp/auth/o2/token"
-
-
-def test_overrides_replace_every_region(monkeypatch):
-    monkeypatch.setenv("ADS_API_ENDPOINT", "http://127.0.0.1:9/")
-    monkeypatch.setenv("LWA_TOKEN_ENDPOINT", "http://127.0.0.1:9/auth/o2/token")
-    hosts = Endpoints()
-    assert {hosts.api(r) for r in Region} == {"http://127.0.0.1:9"}
-    assert {hosts.token(r) for r in Region} == {"http://127.0.0.1:9/auth/o2/token"}
-
-
-def test_unknown_marketplace_is_a_clear_error():
-    with pytest.raises(ValueError, match="XYZ"):
-        region_for_marketplace("XYZ")
-
-
-def test_backoff_is_capped_full_jitter():
-    assert backoff_seconds(0, base=0.5, cap=20, rng=lambda: 1.0) == 0.5
-    assert backoff_seconds(10, base=0.5, cap=20, rng=lambda: 1.0) == 20
-    assert backoff_seconds(3, base=0.5, cap=20, rng=lambda: 0.0) == 0.0
-    assert retry_after_seconds("3") == 3.0 and retry_after_seconds("") is None and retry_after_seconds("soon") is None
