@@ -118,7 +118,7 @@ class Resolver:
             return self.attributes[(logical, attr)]
         if key == "Fn::Sub":
             text, variables = (arg, {}) if isinstance(arg, str) else (arg[0], {k: self.resolve(v) for k, v in arg[1].items()})
-            return re.sub(r"\$\{([^}]+)\}", lambda m: str(variables.get(m.group(1)) or self._sub_var(m.group(1))), text)
+            return re.sub(r"\$\{([^}!][^}]*)\}", lambda m: self._sub_value(m.group(1), variables), text).replace("${!", "${")
         if key == "Fn::Join":
             sep, items = arg
             return sep.join(str(self.resolve(i)) for i in self.resolve(items))
@@ -153,6 +153,10 @@ class Resolver:
         if name in self.parameters:
             return self.parameters[name]
         return self.refs[name]
+
+    def _sub_value(self, name: str, variables: Mapping[str, Any]) -> str:
+        """A Sub placeholder: its own variable map first (an empty string is a value), then Ref/GetAtt."""
+        return str(variables[name]) if name in variables else str(self._sub_var(name))
 
     def _sub_var(self, name: str) -> str:
         if "." in name:

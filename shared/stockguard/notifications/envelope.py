@@ -82,6 +82,8 @@ def decode_body(body: str | bytes | bytearray | Mapping[str, Any]) -> dict[str, 
             data = json.loads(body, parse_constant=_reject_constant)
         except json.JSONDecodeError as error:
             raise NotificationError(f"body is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}") from None
+        except RecursionError:  # "[[[[…" nested deeper than the decoder's recursion limit
+            raise NotificationError("body is not valid JSON: nested too deeply") from None
     if not isinstance(data, dict):
         raise NotificationError("body must be a JSON object")
     return data
