@@ -233,8 +233,10 @@ class Executor:
                 confirm(ref, now=job.now)
                 self.s.metrics.count(MetricNames.ADS_PAUSED if pausing else MetricNames.ADS_RESUMED)
                 self._lag(job)
-            else:
-                cancel(ref)
+            elif result.outcome is Outcome.FAILED:
+                cancel(ref)  # Amazon refused it: nothing changed
+            # THROTTLED (429, 5xx, timeout, time budget) may still have applied (Amazon often finishes a PUT
+            # the client gave up on): keep the intent; the redelivery re-reads the entity and settles it.
             self._finish(job, result, from_state, to_state)
 
     # -- helpers --------------------------------------------------------------------------------
