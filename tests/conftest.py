@@ -48,6 +48,29 @@ def pytest_runtest_setup(item):
         socket_allow_hosts(["127.0.0.1", "localhost"], allow_unix_socket=True)
 
 
+# The client secrets of the test catalogs (simulator demo catalog, the load workload) and the prefixes of
+# every Login with Amazon refresh (Atzr|) and access (Atza|) token. Issue 6: no log line, metric (EMF goes
+# to stdout), exception or output contains a secret, across the whole suite, not only in the tests that
+# look for it (tests/e2e/test_no_secrets.py also checks DynamoDB items, the DLQ and reprs).
+SECRET_MARKERS = ("demo-client-secret", "load-client-secret", "Atzr|", "Atza|")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Fail any test whose captured logs, stdout or stderr (or failure text) contain a secret marker."""
+    outcome = yield
+    report = outcome.get_result()
+    captured = "\n".join(content for _, content in report.sections)
+    if report.failed and report.longrepr is not None:
+        captured += "\n" + str(report.longrepr)
+    leaked = sorted({marker[:5] + "…" for marker in SECRET_MARKERS if marker in captured})
+    if leaked:
+        report.outcome = "failed"
+        report.longrepr = f"a secret leaked into this test's captured output ({', '.join(leaked)}); sections: " + ", ".join(
+            name for name, content in report.sections if any(m in content for m in SECRET_MARKERS)
+        )
+
+
 @pytest.fixture(scope="session")
 def reference_dir() -> Path:
     """../shared/reference beside the checkout: official schemas and example payloads (read-only)."""

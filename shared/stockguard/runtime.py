@@ -33,6 +33,8 @@ class FunctionEnvironment(BaseModel):
     ads_api_endpoint: str = Field(default="", validation_alias="ADS_API_ENDPOINT")
     lwa_token_endpoint: str = Field(default="", validation_alias="LWA_TOKEN_ENDPOINT")
     reevaluate_queue_url: str = Field(default="", validation_alias="REEVALUATE_QUEUE_URL")
+    ads_api_timeout_seconds: float = Field(default=35.0, gt=0, le=900, validation_alias="ADS_API_TIMEOUT_SECONDS")
+    ads_api_max_attempts: int = Field(default=6, ge=1, le=10, validation_alias="ADS_API_MAX_ATTEMPTS")
 
     @classmethod
     def from_environ(cls, *, need_batch_tables: bool) -> "FunctionEnvironment":
@@ -61,7 +63,7 @@ def build_ads_client(env: FunctionEnvironment):
     from stockguard.ads import AdsApiClient, load_credentials_from_secret
 
     credentials = load_credentials_from_secret(env.credentials_secret)
-    return AdsApiClient(credentials)
+    return AdsApiClient(credentials, timeout=env.ads_api_timeout_seconds, max_attempts=env.ads_api_max_attempts)
 
 
 # Set by the local tools (stockguard demo / replay, tests) before the handlers build their services:

@@ -126,11 +126,6 @@ class Problems:
     def __bool__(self) -> bool:
         return bool(self.ads or self.ledger or self.audit or self.delivery)
 
-    @property
-    def only_unaudited_changes(self) -> bool:
-        """The one known gap: changes the Ads API made that the audit log lacks (see AUDIT_GAP)."""
-        return bool(self.audit) and not (self.ads or self.ledger or self.delivery) and all(a.startswith("unaudited") for a in self.audit)
-
 
 def _diff(name: str, actual: dict, expected: dict) -> list[str]:
     return [f"{name} {k}: {actual.get(k)} != expected {expected.get(k)}" for k in sorted(set(actual) | set(expected)) if actual.get(k) != expected.get(k)]
@@ -161,23 +156,9 @@ def consistency_problems(
     return problems
 
 
-# A production gap these tests found (reported to the lead; see tests/integration/faults/README.md):
-AUDIT_GAP = (
-    "known bug: a change the Ads API applied is missing from the audit log when the invocation fails after "
-    "the PUT (index/ledger write throttled, audit batch write throttled, Lambda timeout): the audit is "
-    "buffered until the end of Executor.run, an exception mid-group records the applied entities as "
-    "'throttled', and reconcile_pending confirms the pending intent on redelivery without auditing it"
-)
-
-
 def assert_consistent(cases: dict[str, Problems]) -> None:
-    """Fail on any disagreement; the known audit gap alone is an expected failure (xfail) naming the cases."""
+    """Fail on any disagreement between the Ads API, the ledger, the audit log and SQS, naming the cases."""
     import json
 
-    import pytest
-
-    broken = {case: vars(p) for case, p in cases.items() if p and not p.only_unaudited_changes}
+    broken = {case: vars(p) for case, p in cases.items() if p}
     assert not broken, json.dumps(broken, indent=1)[:8000]
-    gaps = {case: p.audit for case, p in cases.items() if p}
-    if gaps:
-        pytest.xfail(f"{AUDIT_GAP}. Cases: {json.dumps(gaps, indent=1)[:3000]}")

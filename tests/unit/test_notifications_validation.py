@@ -265,3 +265,37 @@ def test_fba_notification_id_given_but_invalid_is_rejected(value):
     # Absent or null falls back to the body hash (the FBA schema has no metadata); a broken one is an error.
     with pytest.raises(NotificationError, match=r"^NotificationMetadata\.NotificationId: "):
         parse_notification(set_path(fba_body(), ("NotificationMetadata", "NotificationId"), value))
+
+
+# -- marketplaces the Ads API does not serve ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        set_path(fba_body(), FBA_ENTRY + ("MarketplaceId",), "A28R8C7NBKEWEA"),  # Ireland: no Ads API host serves it
+        set_path(item_body(), ITEM_ENTRY + ("marketplaceId",), "NOT-A-MARKETPLACE"),
+        set_path(aoc_body(), AOC + ("OfferChangeTrigger", "MarketplaceId"), "XX"),
+    ],
+    ids=["fba", "item", "aoc"],
+)
+def test_notification_only_about_an_unknown_marketplace_is_rejected_naming_it(body):
+    with pytest.raises(NotificationError, match=r"^MarketplaceId: no Ads API region serves '[^']+'; nothing to decide$"):
+        parse_notification(body)
+
+
+def test_unknown_marketplace_entries_are_dropped_and_the_served_ones_kept(caplog):
+    body = fba_body()
+    entries = body["Payload"]["FulfillmentInventoryByMarketplace"]
+    entries.append({**entries[0], "MarketplaceId": "A28R8C7NBKEWEA"})
+    parsed = parse_notification(body)
+    assert [f.product.marketplace_id for f in parsed.stock_facts] == [entries[0]["MarketplaceId"]]
+    assert parsed.ignored_marketplaces == ("A28R8C7NBKEWEA",)
+    assert "ignored entries for marketplaces the Ads API does not serve" in caplog.text
+
+
+def test_unknown_marketplace_id_is_shown_truncated():
+    body = set_path(fba_body(), FBA_ENTRY + ("MarketplaceId",), "Z" * 500)
+    with pytest.raises(NotificationError) as raised:
+        parse_notification(body)
+    assert "Z" * 21 not in str(raised.value)

@@ -5,17 +5,9 @@ from __future__ import annotations
 import os
 
 from stockguard.ads.port import Region
+from stockguard.domain.marketplaces import REGION_CODE_BY_MARKETPLACE
 
-_MARKETPLACES = {
-    Region.NA: ("ATVPDKIKX0DER", "A2EUQ1WTGCTBG2", "A1AM78C64UM0Y8", "A2Q3Y263D00KWC"),
-    Region.EU: (
-        "A1F83G8C2ARO7P", "A1PA6795UKMFR9", "A13V1IB3VIYZZH", "APJ6JRA9NG5V4", "A1RKKUPIHCS9HS", "A1805IZSGTT6HS",
-        "A2NODRKZP88ZB9", "A1C3SOZRARQ6R3", "AMEN7PMS3EDWL", "A33AVAJ2PDY3EV", "A2VIGQ35RCS4UG", "A17E79C6D8DWNP",
-        "ARBP9OOSHTCHU", "A21TJRUUN4KGV", "AE08WJ6YKNBMC",
-    ),
-    Region.FE: ("A1VC38T7YXB528", "A39IBJ37TRP1C6", "A19VAU5U5O7RUS"),
-}
-_REGION_BY_MARKETPLACE = {m: region for region, ids in _MARKETPLACES.items() for m in ids}
+_REGION_BY_MARKETPLACE = {m: Region(code) for m, code in REGION_CODE_BY_MARKETPLACE.items()}
 
 API_HOSTS = {
     Region.NA: "https://advertising-api.amazon.com",

@@ -86,6 +86,8 @@ class ParsedNotification(BaseModel):
     offer_facts: tuple[OfferFact, ...] = ()
     # For STOCKGUARD_REEVALUATE: the products to decide again, at event_time.
     reevaluate: tuple[ProductKey, ...] = ()
+    # Marketplaces the notification named that the Ads API does not serve; their entries were dropped.
+    ignored_marketplaces: tuple[str, ...] = ()
 
     @property
     def products(self) -> tuple[ProductKey, ...]:

@@ -41,6 +41,12 @@ class LedgerEntry(BaseModel):
     paused_at: datetime | None = None
     notification_id: str = ""
     version: int = 0
+    # The pending (or last) intent, as the Executor audits it: a redelivery that settles a crashed
+    # intent writes the same audit key, so the applied change is audited exactly once.
+    intent_at: datetime | None = None
+    intent_notification_id: str = ""
+    intent_asin: str = ""
+    intent_reason: str = ""
 
     @property
     def holds_pause(self) -> bool:

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
+import logging
+
 from stockguard.domain.facts import NotificationType, ParsedNotification
+from stockguard.domain.marketplaces import is_served_marketplace
 from stockguard.notifications.any_offer_changed import parse_any_offer_changed
 from stockguard.notifications.envelope import Message, read_message
+from stockguard.notifications.errors import NotificationError
 from stockguard.notifications.fba_inventory import parse_fba_inventory
 from stockguard.notifications.item_inventory import parse_item_inventory
 from stockguard.notifications.pricing_health import parse_pricing_health
 from stockguard.notifications.reevaluate import parse_reevaluate
+
+logger = logging.getLogger(__name__)
 
 PARSERS: dict[NotificationType, Callable[[Message], ParsedNotification]] = {
     NotificationType.FBA_INVENTORY_AVAILABILITY_CHANGES: parse_fba_inventory,
@@ -28,4 +34,28 @@ def parse_notification(body: str | bytes | Mapping[str, Any]) -> ParsedNotificat
     unsupported type, or lacks what a decision needs; the message names the field path.
     """
     message = read_message(body)
-    return PARSERS[message.type](message)
+    return _served_marketplaces_only(PARSERS[message.type](message))
+
+
+def _served_marketplaces_only(notification: ParsedNotification) -> ParsedNotification:
+    """Drop entries for marketplaces without an Ads API region; reject a notification left with nothing.
+
+    A multi-marketplace FBA notification keeps its other entries (their facts are good); one that is only
+    about unknown marketplaces cannot lead to any decision, so it is rejected (batch item failure, DLQ).
+    """
+    unknown = sorted({p.marketplace_id for p in notification.products if not is_served_marketplace(p.marketplace_id)})
+    if not unknown:
+        return notification
+    named = ", ".join(repr(m[:20]) for m in unknown[:5])
+    kept = notification.model_copy(
+        update={
+            "stock_facts": tuple(f for f in notification.stock_facts if is_served_marketplace(f.product.marketplace_id)),
+            "offer_facts": tuple(f for f in notification.offer_facts if is_served_marketplace(f.product.marketplace_id)),
+            "reevaluate": tuple(k for k in notification.reevaluate if is_served_marketplace(k.marketplace_id)),
+            "ignored_marketplaces": tuple(m[:20] for m in unknown),
+        }
+    )
+    if not kept.products:
+        raise NotificationError(f"MarketplaceId: no Ads API region serves {named}; nothing to decide")
+    logger.warning("ignored entries for marketplaces the Ads API does not serve", extra={"marketplaces": named})
+    return kept

@@ -55,33 +55,79 @@ class ExecutionReport:
 
 
 def reconcile_pending(
-    services: Services, region: Region, entities: list[AdEntity], ledger: dict[str, LedgerEntry], *, now: datetime
+    services: Services,
+    region: Region,
+    entities: list[AdEntity],
+    ledger: dict[str, LedgerEntry],
+    *,
+    now: datetime,
+    account_id: str,
+    marketplace_id: str,
+    skus_by_asin: dict[str, tuple[str, ...]] | None = None,
 ) -> tuple[list[AdEntity], dict[str, LedgerEntry]]:
     """Finish what a crashed invocation left between the Ads API call and the ledger write.
 
     Re-reads the entity: PAUSE_PENDING + PAUSED -> we paused it (confirm); PAUSE_PENDING + anything else ->
     cancel the intent; RESUME_PENDING + ENABLED -> confirm; RESUME_PENDING + PAUSED -> back to PAUSED.
+    A confirmed intent is audited first, under the key the crashed invocation used (its intent's event
+    time and notification): written once if that invocation died before its audit write, overwritten
+    with the same entry if it died after.
     """
     pending = [e for e in entities if (entry := ledger.get(e.ref.id)) and entry.status in (LedgerStatus.PAUSE_PENDING, LedgerStatus.RESUME_PENDING)]
     if not pending:
         return entities, ledger
     current = _read_states(services, region, pending)
-    updated_entities = {e.ref.id: e for e in entities}
+    settled: list[tuple[AdEntity, LedgerEntry, EntityState, bool]] = []  # (entity, entry, state read, applied)
     for entity in pending:
         entry = ledger[entity.ref.id]
         state = current.get(entity.ref.id)
         if state is None:
             continue  # could not read (throttled): decide with what we know; the intent stays
+        target = EntityState.PAUSED if entry.status is LedgerStatus.PAUSE_PENDING else EntityState.ENABLED
+        settled.append((entity, entry, state, state is target))
+    applied = [
+        _intent_audit(entity, entry, account_id=account_id, marketplace_id=marketplace_id, skus_by_asin=skus_by_asin or {}, now=now)
+        for entity, entry, _, was_applied in settled
+        if was_applied
+    ]
+    if applied:
+        services.audit.record(applied)  # before the ledger: a crash in between leaves the intent to settle again
+    updated_entities = {e.ref.id: e for e in entities}
+    for entity, entry, state, was_applied in settled:
         if entry.status is LedgerStatus.PAUSE_PENDING:
-            done = services.ledger.confirm_pause(entity.ref, now=now) if state is EntityState.PAUSED else services.ledger.cancel_pause(entity.ref)
+            done = services.ledger.confirm_pause(entity.ref, now=now) if was_applied else services.ledger.cancel_pause(entity.ref)
         else:
-            done = services.ledger.confirm_resume(entity.ref, now=now) if state is EntityState.ENABLED else services.ledger.cancel_resume(entity.ref)
-        logger.info("reconciled pending ledger entry", extra={"entity": entity.ref.id, "state": state.value, "applied": done})
+            done = services.ledger.confirm_resume(entity.ref, now=now) if was_applied else services.ledger.cancel_resume(entity.ref)
+        logger.info("reconciled pending ledger entry", extra={"entity": entity.ref.id, "state": state.value, "applied": was_applied, "settled": done})
         if state is not entity.state:
             updated_entities[entity.ref.id] = services.index.update_state(entity, state)
     fresh = services.ledger.get_many(e.ref for e in pending)
     merged = {**ledger, **fresh}
     return [updated_entities[e.ref.id] for e in entities], merged
+
+
+def _intent_audit(
+    entity: AdEntity, entry: LedgerEntry, *, account_id: str, marketplace_id: str, skus_by_asin: dict[str, tuple[str, ...]], now: datetime
+) -> AuditEntry:
+    """The audit entry the Executor wrote (or would have written) for the applied intent of `entry`."""
+    pausing = entry.status is LedgerStatus.PAUSE_PENDING
+    asin = entry.intent_asin or entry.asin or (entity.asins[0] if entity.asins else "")
+    return AuditEntry(
+        at=entry.intent_at or now,
+        account_id=account_id,
+        marketplace_id=marketplace_id,
+        asin=asin,
+        skus=skus_by_asin.get(asin, ()),
+        profile_id=entity.ref.profile_id,
+        ad_product=entity.ref.ad_product.value,
+        entity_type=entity.ref.entity_type.value,
+        entity_id=entity.ref.entity_id,
+        from_state=(EntityState.ENABLED if pausing else EntityState.PAUSED).value,
+        to_state=(EntityState.PAUSED if pausing else EntityState.ENABLED).value,
+        reason=entry.intent_reason or entry.reason,
+        notification_id=entry.intent_notification_id or entry.notification_id,
+        result=APPLIED,
+    )
 
 
 def _read_states(services: Services, region: Region, entities: list[AdEntity]) -> dict[str, EntityState]:
@@ -105,7 +151,8 @@ class Executor:
     def __init__(self, services: Services) -> None:
         self.s = services
         self.report = ExecutionReport()
-        self._audit: list[AuditEntry] = []
+        self._audit: list[AuditEntry] = []  # attempts that changed nothing: written once, at the end
+        self._audited: set[str] = set()  # entity ref ids whose applied change is already in the audit log
 
     # -- entry point ----------------------------------------------------------------------------
     def run(self, jobs: Iterable[Job]) -> ExecutionReport:
@@ -145,7 +192,7 @@ class Executor:
                     logger.exception("action group failed; its messages will be retried", extra={"group": str(key)})
                     for job in group:
                         ref_id = job.decision.entity.ref.id
-                        if ref_id not in self.report.outcomes:
+                        if ref_id not in self.report.outcomes and ref_id not in self._audited:
                             self._record(job, THROTTLED, error=type(error).__name__)
                         # Even an applied change may lack its ledger write: redeliver so that it settles.
                         self.report.outcomes[ref_id] = THROTTLED
@@ -209,7 +256,11 @@ class Executor:
     # -- resume ---------------------------------------------------------------------------------
     def _resume(self, key: tuple, jobs: list[Job]) -> None:
         ready = [
-            job for job in jobs if self.s.ledger.intend_resume(job.decision.entity.ref, notification_id=job.notification_id, now=job.now)
+            job
+            for job in jobs
+            if self.s.ledger.intend_resume(
+                job.decision.entity.ref, asin=job.decision.asin, reason=job.decision.reason.value, notification_id=job.notification_id, now=job.now
+            )
         ]
         for job in jobs:
             if job not in ready:
@@ -224,6 +275,12 @@ class Executor:
         confirm = self.s.ledger.confirm_pause if pausing else self.s.ledger.confirm_resume
         cancel = self.s.ledger.cancel_pause if pausing else self.s.ledger.cancel_resume
         results = self._set_states(key, ready, to_state)
+        # Audit what Amazon applied before any other write: a crash after this point leaves a pending intent
+        # whose redelivery writes the same audit key (reconcile_pending), so nothing applied goes unaudited.
+        applied = [job for job in ready if results[job.decision.entity.ref.entity_id].outcome is Outcome.APPLIED]
+        if applied:
+            self.s.audit.record([self._entry(job, APPLIED, from_state=from_state, to_state=to_state) for job in applied])
+            self._audited.update(job.decision.entity.ref.id for job in applied)
         for job in ready:
             ref = job.decision.entity.ref
             result = results[ref.entity_id]
@@ -273,25 +330,8 @@ class Executor:
             from_state = EntityState.ENABLED if d.action is Action.PAUSE else EntityState.PAUSED
             to_state = EntityState.PAUSED if d.action is Action.PAUSE else EntityState.ENABLED
         self.report.outcomes[ref.id] = outcome
-        self._audit.append(
-            AuditEntry(
-                at=job.now,
-                account_id=job.account_id,
-                marketplace_id=job.marketplace_id,
-                asin=d.asin,
-                skus=job.skus,
-                profile_id=ref.profile_id,
-                ad_product=ref.ad_product.value,
-                entity_type=ref.entity_type.value,
-                entity_id=ref.entity_id,
-                from_state=from_state.value,
-                to_state=to_state.value,
-                reason=d.reason.value,
-                notification_id=job.notification_id,
-                result=outcome,
-                error=error,
-            )
-        )
+        if ref.id not in self._audited:
+            self._audit.append(self._entry(job, outcome, from_state=from_state, to_state=to_state, error=error))
         if self.s.on_action and outcome in (APPLIED, FAILED, THROTTLED):  # attempted Ads API changes only
             self.s.on_action(
                 {
@@ -309,6 +349,28 @@ class Executor:
                     "notificationId": job.notification_id,
                 }
             )
+
+    @staticmethod
+    def _entry(job: Job, outcome: str, *, from_state: EntityState, to_state: EntityState, error: str = "") -> AuditEntry:
+        d = job.decision
+        ref = d.entity.ref
+        return AuditEntry(
+            at=job.now,
+            account_id=job.account_id,
+            marketplace_id=job.marketplace_id,
+            asin=d.asin,
+            skus=job.skus,
+            profile_id=ref.profile_id,
+            ad_product=ref.ad_product.value,
+            entity_type=ref.entity_type.value,
+            entity_id=ref.entity_id,
+            from_state=from_state.value,
+            to_state=to_state.value,
+            reason=d.reason.value,
+            notification_id=job.notification_id,
+            result=outcome,
+            error=error,
+        )
 
     def _lag(self, job: Job) -> None:
         self.s.metrics.seconds(MetricNames.ACTION_LAG_SECONDS, max(0.0, (self.s.wall_clock() - job.now).total_seconds()))

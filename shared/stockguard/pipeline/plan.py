@@ -104,7 +104,14 @@ def plan_group(
     plan.skus_by_asin = {asin: f.skus for asin, f in facts.items()}
     plan.ledger = services.ledger.get_many(e.ref for e in entities)
     entities, plan.ledger = reconcile_pending(
-        services, services.region_for(marketplace_id), entities, plan.ledger, now=plan.now
+        services,
+        services.region_for(marketplace_id),
+        entities,
+        plan.ledger,
+        now=plan.now,
+        account_id=account_id,
+        marketplace_id=marketplace_id,
+        skus_by_asin=plan.skus_by_asin,
     )
     plan.decisions = decide(
         now=plan.now,

@@ -35,7 +35,16 @@ def _entry(item: dict) -> LedgerEntry:
         paused_at=parse_iso(item["paused_at"]) if item.get("paused_at") else None,
         notification_id=item.get("notification_id", ""),
         version=item.get("version", 0),
+        intent_at=parse_iso(item["intent_at"]) if item.get("intent_at") else None,
+        intent_notification_id=item.get("intent_notification_id", ""),
+        intent_asin=item.get("intent_asin", ""),
+        intent_reason=item.get("intent_reason", ""),
     )
+
+
+def _intent(asin: str, reason: str, notification_id: str, now: datetime) -> dict[str, str]:
+    """What a redelivery needs to audit this intent exactly as the invocation that took it would have."""
+    return {"intent_at": iso(now), "intent_asin": asin, "intent_reason": reason, "intent_notification_id": notification_id}
 
 
 class LedgerRepository:
@@ -83,7 +92,7 @@ class LedgerRepository:
             allowed_from=(LedgerStatus.RELEASED, LedgerStatus.PAUSE_PENDING),
             allow_missing=True,
             to=LedgerStatus.PAUSE_PENDING,
-            extra={"asin": asin, "reason": reason, "notification_id": notification_id, "intent_at": iso(now)},
+            extra={"asin": asin, "reason": reason, "notification_id": notification_id, **_intent(asin, reason, notification_id, now)},
         )
 
     def confirm_pause(self, ref: EntityRef, *, now: datetime) -> bool:
@@ -97,12 +106,12 @@ class LedgerRepository:
     def cancel_pause(self, ref: EntityRef) -> bool:
         return self._transition(ref, allowed_from=(LedgerStatus.PAUSE_PENDING,), to=LedgerStatus.RELEASED)
 
-    def intend_resume(self, ref: EntityRef, *, notification_id: str, now: datetime) -> bool:
+    def intend_resume(self, ref: EntityRef, *, asin: str, reason: str, notification_id: str, now: datetime) -> bool:
         return self._transition(
             ref,
             allowed_from=(LedgerStatus.PAUSED, LedgerStatus.RESUME_PENDING),
             to=LedgerStatus.RESUME_PENDING,
-            extra={"resume_notification_id": notification_id, "intent_at": iso(now)},
+            extra={"resume_notification_id": notification_id, **_intent(asin, reason, notification_id, now)},
         )
 
     def confirm_resume(self, ref: EntityRef, *, now: datetime) -> bool:

@@ -130,8 +130,6 @@ def test_poison_messages_reach_the_dlq_after_max_receive_count(aws_stack, fresh_
 
 
 def test_the_rejection_metric_is_what_an_alarm_watches():
-    import yaml  # noqa: F401  (the template loader needs it)
-
     from stockguard.local.template import load_template
 
     resources = load_template(TEMPLATE)["Resources"]

@@ -45,7 +45,7 @@ def handler_world(aws_stack, fresh_world, request):  # noqa: F811
 
 
 @pytest.mark.parametrize("handler_world", FUNCTIONS, indirect=True)
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.large_base_example, HealthCheck.data_too_large])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.large_base_example, HealthCheck.data_too_large])
 @given(case=bad_bodies)
 def test_bad_input_through_the_handler(handler_world, caplog, capsys, case):
     world, invoker, function, good = handler_world

@@ -17,7 +17,7 @@ from tests.integration.fuzz.strategies import Case, bad_bodies
 from tests.support.notifications import fba, sqs_event
 
 FUZZ_SETTINGS = settings(
-    max_examples=80,
+    max_examples=50,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.large_base_example, HealthCheck.data_too_large],
 )

@@ -21,12 +21,11 @@ def _assert_no_secret(fake, *texts: str) -> None:
 
 
 def test_credentials_from_a_secrets_manager_secret(fake, subscribe, capsys, caplog):
-    caplog.set_level(logging.DEBUG)
     with mock_aws():
-        # Given the secret in Secrets Manager
+        # Given the secret in Secrets Manager (created before DEBUG is on: botocore would log the test's own call)
         client = boto3.client("secretsmanager", region_name="us-east-1")
         client.create_secret(Name="stockguard/spapi", SecretString=json.dumps(fake.credentials()))
-        caplog.clear()  # the test's own create_secret call is logged by botocore; only the run is under test
+        caplog.set_level(logging.DEBUG)
         # When
         run = subscribe("--queue-arn", INVENTORY_ARN, "--region", "na", "--credentials-secret", "stockguard/spapi", "--json", credentials=False)
     # Then the run worked with those credentials, and no value leaked

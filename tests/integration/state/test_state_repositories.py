@@ -80,18 +80,18 @@ def test_dedup_marks_and_finds(aws_stack):
 def test_ledger_lifecycle_and_conditions(aws_stack):
     ledger = LedgerRepository(aws_stack.tables["LedgerTable"])
     # resume is impossible without a pause StockGuard holds
-    assert not ledger.intend_resume(REF, notification_id="n", now=T0)
+    assert not ledger.intend_resume(REF, asin="B0", reason="conditions_cleared", notification_id="n", now=T0)
     assert ledger.intend_pause(REF, asin="B00001ABCD", reason="out_of_stock", notification_id="n1", now=T0)
     assert ledger.intend_pause(REF, asin="B00001ABCD", reason="out_of_stock", notification_id="n1", now=T0), "a retry may renew its own intent"
     assert ledger.confirm_pause(REF, now=T0)
     assert not ledger.intend_pause(REF, asin="B00001ABCD", reason="out_of_stock", notification_id="n2", now=T0)
     entry = ledger.get(REF)
     assert entry.status is LedgerStatus.PAUSED and entry.last_change_at == T0 and entry.holds_pause
-    assert ledger.intend_resume(REF, notification_id="n3", now=T0)
+    assert ledger.intend_resume(REF, asin="B0", reason="conditions_cleared", notification_id="n3", now=T0)
     assert ledger.cancel_resume(REF)
     assert ledger.get(REF).status is LedgerStatus.PAUSED
     assert ledger.mark_overridden(REF, now=T0)
-    assert not ledger.intend_resume(REF, notification_id="n4", now=T0), "overridden: never resumed by StockGuard"
+    assert not ledger.intend_resume(REF, asin="B0", reason="conditions_cleared", notification_id="n4", now=T0), "overridden: never resumed by StockGuard"
     assert ledger.release(REF, now=T0)
     assert ledger.get(REF).status is LedgerStatus.RELEASED
     assert [e.ref for e in ledger.all_held()] == []
