@@ -1,126 +1,261 @@
-"""Soak: many notifications over many ASINs, with duplicates and reorderings, through the pipeline
-against moto (in process) and the Ads API simulator over HTTP with a 5% fault rate, delivered by the
-simulated SQS event source mapping (batch item failures redelivered, poison to the DLQ).
+"""Soak (issue 6, Load): 50,000 FBA notifications over 5,000 ASINs, with duplicates, reorderings and
+poison messages, through the real inventory handler (functions/inventory_events/app.py, loaded from
+template.yaml as SAM would) against in-process moto and the Ads API simulator over HTTP with a 5% fault
+rate, delivered by the simulated SQS event source mapping (batch item failures redelivered, poison to
+the DLQ after maxReceiveCount).
 
-SOAK_NOTIFICATIONS / SOAK_ASINS scale it (defaults: the issue's 50,000 over 5,000). Figures are printed
-and belong in BENCHMARKS.md.
+It asserts that no message is lost (every message sent to the queue was deleted after success or is in
+the DLQ), that exactly the poison messages end in the DLQ, and that every ad ends in the state the
+latest fact of each SKU calls for. Figures are printed, and written as Markdown to the file named by
+STOCKGUARD_SOAK_REPORT (BENCHMARKS.soak.md, which bench/run_benchmarks.py appends to BENCHMARKS.md).
+
+SOAK_NOTIFICATIONS (default 50000) and SOAK_ASINS (default notifications / 10) scale it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import logging
 import os
-import random
+import platform
 import time
 from collections import Counter
+from datetime import date
+from pathlib import Path
 
-import boto3
 import pytest
 from moto import mock_aws
 
-from stockguard.ads import AdsApiClient, AdsCredentials, clear_token_cache, region_for_marketplace
-from stockguard.ads.port import Region
-from stockguard.index.sync import discover_profiles, sync_index
+from stockguard.ads import clear_token_cache
 from stockguard.local.event_source import EventSourceMapping, queue_depth
-from stockguard.pipeline.batch import process_batch
-from stockguard.policy import StockGuardConfig
+from stockguard.local.invoke import LambdaInvoker
 from stockguard.simulator import AdsSimulator, FaultConfig, FaultRule
 from stockguard.state.dynamo import reset_clients
-from tests.support.notifications import SELLER, US, fba
-from tests.support.services import make_services
-from tests.support.stack import local_stack
+from tests.soak.aws_calls import AwsCallCounter
+from tests.soak.speedups import faster_harness
+from tests.soak.workload import CREDENTIALS, US, build_workload, sqs_delivery_order, stock_history
+from tests.support.stack import TEMPLATE, local_stack
 
-pytestmark = [pytest.mark.soak, pytest.mark.timeout(1800)]
-PROFILE = "7000000000000001"
-CREDS = {"client_id": "soak-id", "client_secret": "soak-secret", "refresh_token": "Atzr|soak"}
+pytestmark = [pytest.mark.soak, pytest.mark.timeout(3 * 3600)]
+
+INVENTORY, SYNC = "InventoryEventsFunction", "AdsIndexSyncFunction"
+QUEUE, DLQ = "InventoryNotificationsQueue", "InventoryNotificationsDLQ"
+POISON = ['{"NotificationType": "FBA_INVENTORY_AVAILABILITY_CHANGES", "Payload": {}}', "not json at all", "[]", '{"notificationType": "ITEM_INVENTORY_EVENT_CHANGE"}']
+SEND_CHUNK = 100  # messages enqueued before the mapping drains the queue: moto scans the whole queue per message received
+FAULT_RATE = float(os.environ.get("SOAK_FAULT_RATE", "0.05"))
 
 
-def catalog(asins: list[str]) -> dict:
-    sp = [{"adId": f"1{i:08d}", "adGroupId": "1", "campaignId": "11", "state": "ENABLED", "sku": f"SKU-{a}"} for i, a in enumerate(asins)]
-    sb = [
-        {"adId": f"2{i:08d}", "adGroupId": "2", "campaignId": "22", "name": f"sb {i}", "state": "ENABLED", "creative": {"type": "VIDEO", "asins": [a]}}
-        for i, a in enumerate(asins[::5])
+def fault_rules(rate: float) -> list[FaultRule]:
+    """`rate` of Ads API requests after the index sync fail: 2/5 throttled (429 without Retry-After), 2/5
+    server errors, 1/5 PUTs with per-item throttles inside the 207 (each rule sees what the previous left)."""
+    throttle, server, item = 0.4 * rate, 0.4 * rate, 0.2 * rate
+    return [
+        FaultRule(match="*", kind="429_no_retry_after", probability=throttle),
+        FaultRule(match="*", kind="5xx", probability=server / (1 - throttle)),
+        FaultRule(match="PUT *", kind="item_throttle", probability=item / (1 - throttle - server)),
     ]
-    sd = [{"adId": int(f"3{i:08d}"), "adGroupId": 3, "campaignId": 33, "state": "enabled", "asin": a, "sku": f"SKU-{a}"} for i, a in enumerate(asins[::2])]
-    return {
-        "credentials": CREDS,
-        "profiles": [{"profileId": int(PROFILE), "countryCode": "US", "currencyCode": "USD", "timezone": "America/Los_Angeles",
-                      "accountInfo": {"marketplaceStringId": US, "id": SELLER, "type": "seller"}}],
-        "entities": {PROFILE: {"sp_product_ads": sp, "sb_ads": sb, "sb_campaigns": [{"campaignId": "22", "name": "sb", "state": "ENABLED"}],
-                               "sd_product_ads": sd, "sp_campaigns": [], "sd_campaigns": []}},
-    }
 
 
-def test_soak(capsys):
-    total = int(os.environ.get("SOAK_NOTIFICATIONS", "1500"))
-    n_asins = int(os.environ.get("SOAK_ASINS", "300"))
-    rng = random.Random(20261128)
-    asins = [f"B{i:09d}" for i in range(n_asins)]
-    # Each ASIN gets a time-ordered history; the expected final state follows from its latest quantity.
-    history = []
-    for n in range(total):
-        asin = asins[n % n_asins]
-        history.append((asin, n // n_asins, rng.choice((0, 0, 30))))
-    latest = {}
-    for asin, step, qty in history:
-        latest[asin] = qty
-    bodies = [json.dumps(fba(a, f"SKU-{a}", q, minutes=step * 10, nid=f"soak-{a}-{step}")) for a, step, q in history]
-    duplicates = rng.sample(bodies, total // 20)  # 5% resent by SP-API as new messages
-    deliveries = bodies + duplicates
-    # Reorder within windows of 50 messages: SQS standard queues are best-effort ordered.
-    for start in range(0, len(deliveries), 50):
-        window = deliveries[start : start + 50]
-        rng.shuffle(window)
-        deliveries[start : start + 50] = window
+class _Sink(io.TextIOBase):
+    """Where the handlers' stdout (EMF metrics) and warnings go: counted, not kept."""
 
-    logging_level = os.environ.get("POWERTOOLS_LOG_LEVEL")
-    import logging
+    def __init__(self) -> None:
+        self.lines = 0
 
-    logging.getLogger("stockguard").setLevel(logging.WARNING)
-    faults = FaultConfig(rules=[
-        FaultRule(match="PUT *", kind="429", probability=0.02, retry_after=0),
-        FaultRule(match="PUT *", kind="5xx", probability=0.02),
-        FaultRule(match="PUT *", kind="item_throttle", probability=0.01),
-    ], seed=7)
+    def write(self, text: str) -> int:
+        self.lines += text.count("\n")
+        return len(text)
+
+
+def _clear_parameter_caches() -> None:
+    """powertools keeps SSM providers (and their boto3 clients) across tests: start from none."""
+    from aws_lambda_powertools.utilities.parameters import base
+
+    base.clear_caches()
+    base.DEFAULT_PROVIDERS.clear()
+
+
+def _drain_delayed(sqs, mapping: EventSourceMapping, *, max_wait: float = 1200) -> None:
+    """Deliver the re-evaluations the handler scheduled with DelaySeconds, as they become visible."""
+    deadline = time.monotonic() + max_wait
+    while time.monotonic() < deadline:
+        attributes = sqs.get_queue_attributes(QueueUrl=mapping.queue_url, AttributeNames=["ApproximateNumberOfMessagesDelayed"])["Attributes"]
+        if int(attributes.get("ApproximateNumberOfMessagesDelayed", 0)) == 0 and not mapping.poll_once():
+            return
+        time.sleep(0.5)
+        mapping.drain()
+    raise AssertionError("delayed re-evaluations still pending")
+
+
+def _drain_dlq(sqs, dlq_url: str) -> list[dict]:
+    messages: list[dict] = []
+    while True:
+        batch = sqs.receive_message(QueueUrl=dlq_url, MaxNumberOfMessages=10, VisibilityTimeout=600).get("Messages", [])
+        if not batch:
+            return messages
+        messages.extend(batch)
+
+
+def test_soak_no_message_lost_and_final_states_match_latest_facts(capsys):
+    total = int(os.environ.get("SOAK_NOTIFICATIONS", "50000"))
+    n_asins = int(os.environ.get("SOAK_ASINS", str(max(1, total // 10))))
+    # Given a generated catalog and a notification stream with duplicates, late events and poison
+    workload = build_workload(n_asins)
+    facts = stock_history(workload, total)
+    bodies, duplicates, late = sqs_delivery_order(facts)
+    poison = [body for i in range(5) for body in POISON]  # 20 poison messages spread over the stream
+    for i, body in enumerate(poison):
+        bodies.insert((i + 1) * len(bodies) // (len(poison) + 1), body)
+    expected = workload.expected_states(facts)
+
+    sink = _Sink()
+    stockguard_logger = logging.getLogger("stockguard")
+    stockguard_logger.setLevel(logging.WARNING)  # the autouse conftest fixture restores DEBUG afterwards
+    saved_streams = [(h, h.setStream(sink)) for h in stockguard_logger.handlers if isinstance(h, logging.StreamHandler)]
     started = time.monotonic()
     clear_token_cache()
-    with mock_aws(), AdsSimulator(catalog(asins), faults=faults) as sim:
-        reset_clients()
-        stack = local_stack()
-        client = AdsApiClient(AdsCredentials(**CREDS), api_endpoint=sim.base_url, token_endpoint=sim.token_url, backoff_base=0.01, backoff_cap=0.05)
-        services = make_services(stack.tables, client, StockGuardConfig(dwell_minutes=0))
-        profiles = discover_profiles(client, [Region.NA], region_for_marketplace)
-        sync_index(ads=client, index=services.index, ledger=services.ledger, profiles=profiles, now=services.wall_clock())
-        sim.clear_requests()
-        sqs = boto3.client("sqs", region_name="us-east-1")
-        queue = stack.queues["InventoryNotificationsQueue"]
-        mapping = EventSourceMapping(
-            sqs=sqs, queue_url=queue, queue_arn=stack.queue_arns["InventoryNotificationsQueue"],
-            invoke=lambda event: process_batch(event["Records"], services).response(),
-        )
-        for start in range(0, len(deliveries), 1000):
-            mapping.send(deliveries[start : start + 1000])
-            mapping.drain()
-        stats = mapping.stats
-        dlq = queue_depth(sqs, stack.queues["InventoryNotificationsDLQ"])
-        left = queue_depth(sqs, queue)
-        final = {}
-        for asin in asins:
-            final[asin] = sim.state_of(PROFILE, "SP", "ad", f"1{asins.index(asin):08d}") if n_asins <= 5000 else None
-        calls = Counter(f"{r.method} {r.path}" for r in sim.requests)
-    elapsed = time.monotonic() - started
-    if logging_level is None:
-        logging.getLogger("stockguard").setLevel(logging.NOTSET)
+    try:
+        with faster_harness(verify=bool(os.environ.get("SOAK_VERIFY_MOTO"))), mock_aws(), AdsSimulator(workload.simulator_catalog()) as sim, AwsCallCounter() as aws:
+            reset_clients()
+            _clear_parameter_caches()
+            stack = local_stack(
+                parameters={"AdsApiEndpointOverride": sim.base_url, "LwaTokenEndpointOverride": sim.token_url, "DwellMinutes": 0, "LogLevel": "WARNING"}
+            )
+            sqs = stack.client("sqs")
+            stack.client("secretsmanager").put_secret_value(SecretId=stack.refs["AdsCredentialsSecret"], SecretString=json.dumps(CREDENTIALS))
+            invoker = LambdaInvoker(TEMPLATE, stack)
 
-    # Nothing lost: every message was deleted after success or moved to the DLQ; none is left behind.
-    assert left == 0
-    assert stats.deleted + dlq == len(deliveries), (stats.deleted, dlq, len(deliveries))
-    assert dlq == 0, "valid notifications never dead-letter while faults are transient"
-    wrong = [a for a in asins if final[a] != ("PAUSED" if latest[a] == 0 else "ENABLED")]
-    assert wrong == []
+            def invoke(function: str, event: dict):
+                with contextlib.redirect_stdout(sink):
+                    return invoker.invoke(function, event)
+
+            sync = invoke(SYNC, {"source": "aws.events", "detail-type": "Scheduled Event", "detail": {}})
+            assert sync["entities"] == len(workload.ads) and not sync["failedProfiles"], sync
+            setup_seconds = time.monotonic() - started
+            sim.faults = FaultConfig(rules=fault_rules(FAULT_RATE), seed=int(os.environ.get("SOAK_SEED", "20261128")))
+            sim.clear_requests()
+            aws.clear()
+
+            # When every message is delivered through the event source mapping, failures redelivered
+            queue_url, dlq_url = stack.queues[QUEUE], stack.queues[DLQ]
+            mapping = EventSourceMapping(sqs=sqs, queue_url=queue_url, queue_arn=stack.queue_arns[QUEUE], invoke=lambda e: invoke(INVENTORY, e))
+            run_started = time.monotonic()
+            for start in range(0, len(bodies), SEND_CHUNK):
+                mapping.send(bodies[start : start + SEND_CHUNK])
+                mapping.drain()
+            _drain_delayed(sqs, mapping)
+            # A valid notification that met maxReceiveCount transient faults in a row is redriven, as an
+            # operator would (aws sqs start-message-move-task); poison stays in the DLQ.
+            dead = _drain_dlq(sqs, dlq_url)  # received with a long visibility timeout: each one once
+            dlq_arrivals, redriven_total = len(dead), 0
+            for _ in range(3):
+                redrive = [m for m in dead if m["Body"] not in POISON]
+                if not redrive:
+                    break
+                mapping.send([m["Body"] for m in redrive])
+                for start in range(0, len(redrive), 10):
+                    chunk = redrive[start : start + 10]
+                    sqs.delete_message_batch(QueueUrl=dlq_url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)])
+                redriven_total += len(redrive)
+                mapping.drain()
+                _drain_delayed(sqs, mapping)
+                arrived = _drain_dlq(sqs, dlq_url)
+                dlq_arrivals += len(arrived)
+                dead = [m for m in dead if m["Body"] in POISON] + arrived
+            run_seconds = time.monotonic() - run_started
+
+            left = queue_depth(sqs, queue_url) + int(
+                sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessagesDelayed"])["Attributes"]["ApproximateNumberOfMessagesDelayed"]
+            )
+            in_dlq = queue_depth(sqs, dlq_url)
+            sent = aws.sqs_sent[queue_url]  # ours, the handler's re-evaluations, the redriven
+            reevaluations = sent - len(bodies) - redriven_total
+            final = {(ad.product, ad.ad_id): sim.state_of(workload.profile_id, ad.product, "ad", ad.ad_id).upper() for ad in workload.ads}
+            wrong_ads = [ad for ad in workload.ads if final[(ad.product, ad.ad_id)] != expected[(ad.product, ad.ad_id)]]
+            diagnosis = _diagnose(stack, workload, wrong_ads[:5], sim.requests)
+            requests = sim.requests
+            ads_calls = Counter(f"{r.method} {r.path}" for r in requests)
+            faults = Counter(r.fault for r in requests if r.fault)
+            stats = mapping.stats
+            aws_calls = Counter(aws.calls)
+            invoker.cold_start()
+    finally:
+        for handler, stream in saved_streams:
+            handler.setStream(stream)
+        stockguard_logger.setLevel(logging.NOTSET)
+
+    wrong = {key: (final[key], state) for key, state in expected.items() if final[key] != state}
+    figures = _figures(
+        total=total, n_asins=n_asins, workload=workload, duplicates=duplicates, late=late, poison=len(poison), messages=len(bodies),
+        setup_seconds=setup_seconds, run_seconds=run_seconds, stats=stats, in_dlq=in_dlq, redriven=redriven_total, reevaluations=reevaluations,
+        ads_calls=ads_calls, faults=faults, aws_calls=aws_calls, wrong=len(wrong), expected=expected,
+    )
     with capsys.disabled():
-        print(
-            f"\nsoak: {total} notifications + {len(duplicates)} duplicates over {n_asins} ASINs in {elapsed:.0f} s "
-            f"({len(deliveries) / elapsed:.0f} msg/s); {stats.batches} batches, {stats.retried} redeliveries, DLQ {dlq}; "
-            f"Ads API calls: {sum(calls.values())} ({dict(calls.most_common(6))})"
-        )
+        print("\n" + figures)
+    report = os.environ.get("STOCKGUARD_SOAK_REPORT")
+    if report:
+        Path(report).write_text(figures + "\n")
+
+    # Then nothing is lost: every message sent was deleted after success or sits in the DLQ
+    assert left == 0
+    assert sent == stats.deleted + dlq_arrivals, (sent, stats.deleted, dlq_arrivals)
+    # ... and exactly the poison messages stay dead-lettered
+    assert in_dlq == len(dead)
+    assert sorted(m["Body"] for m in dead) == sorted(poison)
+    # ... and every ad is in the state the latest fact of each SKU calls for
+    assert wrong == {}, f"{len(wrong)} ads in the wrong state, e.g. {list(wrong.items())[:5]}\n{diagnosis}"
+    assert stats.invocation_errors == 0
+
+
+def _diagnose(stack, workload, ads, requests) -> str:
+    """For ads in the wrong state: their ledger entry, audit trail and the Ads API requests that named them."""
+    if not ads:
+        return ""
+    ddb = stack.client("dynamodb")
+    lines = []
+    for ad in ads:
+        ref = f"{workload.profile_id}#{ad.product}#ad#{ad.ad_id}"
+        ledger = ddb.get_item(TableName=stack.tables["LedgerTable"], Key={"pk": {"S": ref}}).get("Item", {})
+        lines.append(f"{ad}: ledger {json.dumps(ledger, default=str)[:600]}")
+        for asin in ad.asins:
+            items = ddb.query(TableName=stack.tables["AuditTable"], KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": f"{US}#{asin}"}})["Items"]
+            for item in items:
+                if item["entity_id"]["S"] == ad.ad_id:
+                    lines.append(f"    audit {item['sk']['S']} {item['result']['S']} {item['from_state']['S']}->{item['to_state']['S']} {item.get('error', {}).get('S', '')[:80]}")
+        named = [r for r in requests if ad.ad_id in json.dumps(r.json) or ad.ad_id in json.dumps(r.query)]
+        lines += [f"    ads api {r.method} {r.path} {r.status} fault={r.fault} {json.dumps(r.json)[:160]}" for r in named[-8:]]
+    return "\n".join(lines)
+
+
+def _figures(*, total, n_asins, workload, duplicates, late, poison, messages, setup_seconds, run_seconds, stats, in_dlq, redriven,
+             reevaluations, ads_calls, faults, aws_calls, wrong, expected) -> str:
+    states = Counter(expected.values())
+    products = Counter(ad.product for ad in workload.ads)
+    state_changes = sum(n for call, n in ads_calls.items() if call.startswith("PUT "))
+    rereads = sum(n for call, n in ads_calls.items() if call.startswith(("POST /sp/productAds/list", "POST /sb/v4/ads/list", "GET /sd/productAds")))
+    aws_total = sum(aws_calls.values())
+    top = ", ".join(f"{k} {v}" for k, v in aws_calls.most_common(8))
+    ads = ", ".join(f"{k} {v}" for k, v in ads_calls.most_common())
+    return "\n".join(
+        [
+            f"Soak measured {date.today()} on {os.cpu_count()} cores, Python {platform.python_version()}, with "
+            f"`SOAK_NOTIFICATIONS={total} SOAK_ASINS={n_asins} .venv/bin/python -m pytest -m soak tests/soak -q` "
+            "(in-process moto and the simulator over HTTP, sped up by tests/soak/speedups.py; the real handler from template.yaml).",
+            "",
+            "| figure | value |",
+            "|---|---|",
+            f"| notifications (distinct) | {total} over {n_asins} ASINs, {len(workload.skus)} SKUs |",
+            f"| ads | {len(workload.ads)} (SP {products['SP']}, SB {products['SB']}, SD {products['SD']}); expected final: {states['PAUSED']} paused, {states['ENABLED']} enabled |",
+            f"| messages sent | {messages} ({duplicates} SP-API duplicates, {late} late, {poison} poison) + {reevaluations} re-evaluations + {redriven} redriven from the DLQ |",
+            f"| batches / redeliveries (batch item failures) | {stats.batches} / {stats.retried} |",
+            f"| dead-lettered at the end | {in_dlq} (poison: {poison}) |",
+            f"| ads in the wrong final state | {wrong} |",
+            f"| index sync and set-up | {setup_seconds:.0f} s |",
+            f"| delivery | {run_seconds:.0f} s, {messages / run_seconds:.1f} messages/s |",
+            f"| Ads API faults injected | {sum(faults.values())} ({', '.join(f'{k} {v}' for k, v in faults.most_common())}) |",
+            f"| Ads API requests | {sum(ads_calls.values())} ({state_changes} state-change PUTs, {rereads} list/re-read calls): {ads} |",
+            f"| AWS calls | {aws_total} ({aws_total / total:.1f} per notification): {top} |",
+        ]
+    )

@@ -160,3 +160,14 @@ def test_vendor_group_account_kept_as_is():
     body["payload"]["itemInventoryEventChanges"][0]["accountId"] = "amzn1.vg.1234567"
     (fact,) = parse_notification(body).stock_facts
     assert fact.product.account_id == "amzn1.vg.1234567"
+
+
+def test_reevaluation_id_is_stable_per_source_and_distinct_across_sources():
+    from stockguard.notifications import reevaluation_id
+
+    products = [ProductKey(account_id="A1", marketplace_id="ATVPDKIKX0DER", asin="B000000001")]
+    at = datetime(2026, 11, 2, 8, 20, tzinfo=UTC)
+    same = reevaluation_id(products, at, source="n1")
+    assert same == reevaluation_id(list(reversed(products)), at, source="n1"), "a redelivered source schedules it once"
+    assert same != reevaluation_id(products, at, source="n2"), "another source gets its own re-evaluation"
+    assert same.startswith("reevaluate:2026-11-02T08:20:00.000000Z:")

@@ -41,12 +41,10 @@ class VirtualReevaluations:
     def __init__(self) -> None:
         self.pending: list[tuple[datetime, str]] = []
 
-    def schedule(self, products, *, at: datetime, now: datetime) -> None:
-        from stockguard.clock import iso
-        from stockguard.notifications import build_reevaluate_message
+    def schedule(self, products, *, at: datetime, now: datetime, source: str) -> None:
+        from stockguard.notifications import build_reevaluate_message, reevaluation_id
 
-        ids = ",".join(sorted(p.id for p in products))
-        self.pending.append((at, build_reevaluate_message(list(products), at=at, notification_id=f"reevaluate:{iso(at)}:{ids}")))
+        self.pending.append((at, build_reevaluate_message(list(products), at=at, notification_id=reevaluation_id(products, at, source=source))))
 
     def due(self, clock: datetime | None) -> list[str]:
         ready = sorted((p for p in self.pending if clock is None or p[0] <= clock), key=lambda p: p[0])

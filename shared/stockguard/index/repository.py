@@ -66,8 +66,15 @@ class AdIndexRepository:
 
     def update_state(self, entity: AdEntity, state: EntityState) -> AdEntity:
         """Record a state StockGuard set or observed, so the next decision sees it before the next sync."""
-        updated = entity.model_copy(update={"state": state})
-        self._write(updated)
+        return self.update_states([(entity, state)])[0]
+
+    def update_states(self, changes: Iterable[tuple[AdEntity, EntityState]]) -> list[AdEntity]:
+        """update_state for many entities in one batch write (25 items per BatchWriteItem call)."""
+        updated = [entity.model_copy(update={"state": state}) for entity, state in changes]
+        with self._table.batch_writer(overwrite_by_pkeys=["pk", "sk"]) as writer:
+            for entity in updated:
+                for item in self._items(entity):
+                    writer.put_item(Item=item)
         return updated
 
     # -- sync -------------------------------------------------------------------------------------
@@ -126,11 +133,6 @@ class AdIndexRepository:
         items = [{"pk": f"E#{entity.ref.profile_id}", **common}]
         items.extend({"pk": pk, **common} for pk in sorted(_lookup_pks(entity)))
         return [to_dynamo(i) for i in items]
-
-    def _write(self, entity: AdEntity) -> None:
-        with self._table.batch_writer(overwrite_by_pkeys=["pk", "sk"]) as writer:
-            for item in self._items(entity):
-                writer.put_item(Item=item)
 
     def _query(self, pk: str) -> list[dict]:
         items: list[dict] = []

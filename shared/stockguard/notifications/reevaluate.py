@@ -7,6 +7,7 @@ dwell time ends, and the policy would wait (and re-send) once more.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, datetime
 from typing import Sequence
@@ -34,6 +35,15 @@ class ReevaluateMessage(Lenient):
 def _iso_micro(at: datetime) -> str:
     at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
     return at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def reevaluation_id(products: Sequence[ProductKey], at: datetime, *, source: str) -> str:
+    """The NotificationId of a re-evaluation: the same for the same (products, time, source notification),
+    so a redelivered source does not schedule it twice; different for another source, so a re-evaluation
+    already processed before that source's facts were stored can never swallow its decision (dedup)."""
+    ids = ",".join(sorted(p.id for p in products))
+    digest = hashlib.sha256(f"{ids}|{source}".encode()).hexdigest()[:16]
+    return f"reevaluate:{_iso_micro(at)}:{digest}"
 
 
 def build_reevaluate_message(products: Sequence[ProductKey], at: datetime, notification_id: str) -> str:

@@ -146,6 +146,7 @@ def process_batch(records: list[dict], services: Services) -> BatchResult:
                     region=region,
                     now=plan.now,
                     notification_id=sorted(sources)[0],
+                    sources=tuple(sorted(sources)),
                     skus=plan.skus_by_asin.get(decision.asin, ()),
                     ledger=plan.ledger.get(ref_id),
                 )

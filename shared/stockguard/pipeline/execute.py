@@ -42,6 +42,7 @@ class Job:
     notification_id: str
     skus: tuple[str, ...] = ()
     ledger: LedgerEntry | None = None
+    sources: tuple[str, ...] = ()  # every notification of the batch behind this decision (notification_id: the first)
 
 
 @dataclass
@@ -92,15 +93,15 @@ def reconcile_pending(
     ]
     if applied:
         services.audit.record(applied)  # before the ledger: a crash in between leaves the intent to settle again
+    observed = [(entity, state) for entity, _, state, _ in settled if state is not entity.state]
     updated_entities = {e.ref.id: e for e in entities}
+    updated_entities.update({e.ref.id: e for e in services.index.update_states(observed)} if observed else {})
     for entity, entry, state, was_applied in settled:
         if entry.status is LedgerStatus.PAUSE_PENDING:
             done = services.ledger.confirm_pause(entity.ref, now=now) if was_applied else services.ledger.cancel_pause(entity.ref)
         else:
             done = services.ledger.confirm_resume(entity.ref, now=now) if was_applied else services.ledger.cancel_resume(entity.ref)
         logger.info("reconciled pending ledger entry", extra={"entity": entity.ref.id, "state": state.value, "applied": was_applied, "settled": done})
-        if state is not entity.state:
-            updated_entities[entity.ref.id] = services.index.update_state(entity, state)
     fresh = services.ledger.get_many(e.ref for e in pending)
     merged = {**ledger, **fresh}
     return [updated_entities[e.ref.id] for e in entities], merged
@@ -153,6 +154,8 @@ class Executor:
         self.report = ExecutionReport()
         self._audit: list[AuditEntry] = []  # attempts that changed nothing: written once, at the end
         self._audited: set[str] = set()  # entity ref ids whose applied change is already in the audit log
+        # Delayed re-evaluations to send, one per (product, time, source notifications) however many entities wait
+        self._waits: dict[tuple[ProductKey, datetime, str], datetime] = {}
 
     # -- entry point ----------------------------------------------------------------------------
     def run(self, jobs: Iterable[Job]) -> ExecutionReport:
@@ -196,6 +199,8 @@ class Executor:
                             self._record(job, THROTTLED, error=type(error).__name__)
                         # Even an applied change may lack its ledger write: redeliver so that it settles.
                         self.report.outcomes[ref_id] = THROTTLED
+        for (product, at, source), now in self._waits.items():
+            self.s.reevaluate.schedule([product], at=at, now=now, source=source)
         if self._audit:
             self.s.audit.record(self._audit)
         return self.report
@@ -219,7 +224,7 @@ class Executor:
             self.s.ledger.release(ref, now=job.now)
         elif d.reason is Reason.DWELL_TIME and d.retry_at and self.s.reevaluate:
             product = ProductKey(account_id=job.account_id, marketplace_id=job.marketplace_id, asin=d.asin)
-            self.s.reevaluate.schedule([product], at=d.retry_at, now=job.now)
+            self._waits.setdefault((product, d.retry_at, ",".join(job.sources) or job.notification_id), job.now)
         if d.reason not in (Reason.NO_CHANGE, Reason.ALREADY_PAUSED):
             self.s.metrics.count_by(MetricNames.DECISIONS_SKIPPED, "reason", d.reason.value)
 
@@ -275,18 +280,18 @@ class Executor:
         confirm = self.s.ledger.confirm_pause if pausing else self.s.ledger.confirm_resume
         cancel = self.s.ledger.cancel_pause if pausing else self.s.ledger.cancel_resume
         results = self._set_states(key, ready, to_state)
-        # Audit what Amazon applied before any other write: a crash after this point leaves a pending intent
-        # whose redelivery writes the same audit key (reconcile_pending), so nothing applied goes unaudited.
+        # Audit what Amazon applied before any other write, then the index, the ledger last: a crash in
+        # between leaves pending intents whose redelivery re-reads the entities and writes the same audit keys
+        # (reconcile_pending), so nothing applied goes unaudited or stays unsettled.
         applied = [job for job in ready if results[job.decision.entity.ref.entity_id].outcome is Outcome.APPLIED]
         if applied:
             self.s.audit.record([self._entry(job, APPLIED, from_state=from_state, to_state=to_state) for job in applied])
             self._audited.update(job.decision.entity.ref.id for job in applied)
+            self.s.index.update_states([(job.decision.entity, to_state) for job in applied])
         for job in ready:
             ref = job.decision.entity.ref
             result = results[ref.entity_id]
             if result.outcome is Outcome.APPLIED:
-                # Index first, ledger last: a crash in between leaves a pending intent that reconciles.
-                self.s.index.update_state(job.decision.entity, to_state)
                 confirm(ref, now=job.now)
                 self.s.metrics.count(MetricNames.ADS_PAUSED if pausing else MetricNames.ADS_RESUMED)
                 self._lag(job)

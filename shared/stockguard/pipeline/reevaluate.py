@@ -13,9 +13,8 @@ from typing import Sequence
 
 import boto3
 
-from stockguard.clock import iso
 from stockguard.domain.facts import ProductKey
-from stockguard.notifications import build_reevaluate_message
+from stockguard.notifications import build_reevaluate_message, reevaluation_id
 
 MAX_DELAY_SECONDS = 900
 
@@ -25,9 +24,9 @@ class ReevaluateSender:
         self._queue_url = queue_url
         self._client = client or boto3.client("sqs")
 
-    def schedule(self, products: Sequence[ProductKey], *, at: datetime, now: datetime) -> None:
+    def schedule(self, products: Sequence[ProductKey], *, at: datetime, now: datetime, source: str) -> None:
+        """`source`: the notification whose decision waits (it names the re-evaluation, see reevaluation_id)."""
         at = min(at, now + timedelta(seconds=MAX_DELAY_SECONDS))  # longer waits chain
         delay = int(max(0, min(MAX_DELAY_SECONDS, (at - now).total_seconds())))
-        ids = ",".join(sorted(p.id for p in products))
-        body = build_reevaluate_message(list(products), at=at, notification_id=f"reevaluate:{iso(at)}:{ids}")
+        body = build_reevaluate_message(list(products), at=at, notification_id=reevaluation_id(products, at, source=source))
         self._client.send_message(QueueUrl=self._queue_url, MessageBody=body, DelaySeconds=delay)

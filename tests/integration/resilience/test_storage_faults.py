@@ -1,6 +1,7 @@
-"""DynamoDB faults at every write, a crash between the Ads API call and the ledger write, a timeout
-mid-batch: each time the batch reports what did not finish, and a redelivery converges. Nothing is lost
-and nothing StockGuard did not pause is ever resumed."""
+"""Storage faults as readable scenarios: a throttled write, a ledger intent someone else holds, a crash
+between the Ads API call and the ledger write, a timeout mid-batch, a failed dedup lookup. Each time the
+batch reports what did not finish and a redelivery converges. The exhaustive matrix (every write, every
+crash point, ledger and audit checked against the Ads API) is tests/integration/faults/."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ WRITES = [
     ("stock", "record_stock"),
     ("ledger", "intend_pause"),
     ("ledger", "confirm_pause"),
-    ("index", "update_state"),
+    ("index", "update_states"),
     ("dedup", "mark"),
 ]
 

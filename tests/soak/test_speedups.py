@@ -1,0 +1,45 @@
+"""The soak's harness speed-ups give moto's own answers: a small load run with every sped-up call also
+answered by moto's original code and compared (part of `make test`; the soak itself is marked soak)."""
+
+from __future__ import annotations
+
+from moto import mock_aws
+
+from stockguard.domain.ads import EntityState
+from stockguard.index.sync import sync_index
+from stockguard.pipeline.batch import process_batch
+from stockguard.policy import StockGuardConfig
+from stockguard.state.dynamo import reset_clients
+from tests.soak import speedups
+from tests.soak.workload import build_workload, sqs_delivery_order, stock_history
+from tests.support.fake_ads import FakeAdsApi
+from tests.support.notifications import T0, sqs_event
+from tests.support.services import make_services
+from tests.support.stack import local_stack
+
+
+def test_sped_up_moto_answers_like_moto_and_the_run_converges():
+    workload = build_workload(30)
+    facts = stock_history(workload, 300)
+    bodies, _, _ = sqs_delivery_order(facts, window=20)
+    speedups.verified.clear()
+    with speedups.faster_harness(verify=True), mock_aws():
+        reset_clients()
+        stack = local_stack()
+        ads = FakeAdsApi([workload.profile()], workload.entities())
+        services = make_services(stack.tables, ads, StockGuardConfig(dwell_minutes=0))
+        sync_index(ads=ads, index=services.index, ledger=services.ledger, profiles=[workload.profile()], now=T0)
+        for start in range(0, len(bodies), 10):
+            pending = sqs_event(*bodies[start : start + 10])["Records"]
+            for _ in range(5):
+                failed = set(process_batch(pending, services).failed_message_ids)
+                pending = [r for r in pending if r["messageId"] in failed]
+        final = {(e.ref.ad_product.value, e.ref.entity_id): e.state for e in ads.entities.values()}
+        reset_clients()
+    # Every kind of sped-up call was compared with moto's own answer (a difference raises inside the run)
+    assert speedups.verified["Query"] > 100
+    assert {"response Query", "response PutItem", "response UpdateItem", "response BatchGetItem"} <= set(speedups.verified)
+    # ... and the run reached the states the latest facts call for
+    expected = workload.expected_states(facts)
+    wrong = {key: state for key, state in expected.items() if final[key] is not EntityState(state)}
+    assert wrong == {}
