@@ -273,7 +273,7 @@ def test_fba_notification_id_given_but_invalid_is_rejected(value):
 @pytest.mark.parametrize(
     "body",
     [
-        set_path(fba_body(), FBA_ENTRY + ("MarketplaceId",), "A28R8C7NBKEWEA"),  # Ireland: no Ads API host serves it
+        set_path(fba_body(), FBA_ENTRY + ("MarketplaceId",), "A1B2C3D4E5F6G7"),
         set_path(item_body(), ITEM_ENTRY + ("marketplaceId",), "NOT-A-MARKETPLACE"),
         set_path(aoc_body(), AOC + ("OfferChangeTrigger", "MarketplaceId"), "XX"),
     ],
@@ -282,6 +282,12 @@ def test_fba_notification_id_given_but_invalid_is_rejected(value):
 def test_notification_only_about_an_unknown_marketplace_is_rejected_naming_it(body):
     with pytest.raises(NotificationError, match=r"^MarketplaceId: no Ads API region serves '[^']+'; nothing to decide$"):
         parse_notification(body)
+
+
+def test_a_notification_only_about_an_amazon_marketplace_without_ads_is_accepted_with_nothing_to_decide(caplog):
+    parsed = parse_notification(set_path(fba_body(), FBA_ENTRY + ("MarketplaceId",), "A28R8C7NBKEWEA"))  # Ireland
+    assert parsed.products == () and parsed.ignored_marketplaces == ("A28R8C7NBKEWEA",)
+    assert "ignored entries for marketplaces the Ads API does not serve" in caplog.text
 
 
 def test_unknown_marketplace_entries_are_dropped_and_the_served_ones_kept(caplog):

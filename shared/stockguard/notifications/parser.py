@@ -7,7 +7,7 @@ from typing import Any, Callable, Mapping
 import logging
 
 from stockguard.domain.facts import NotificationType, ParsedNotification
-from stockguard.domain.marketplaces import is_served_marketplace
+from stockguard.domain.marketplaces import is_amazon_marketplace, is_served_marketplace
 from stockguard.notifications.any_offer_changed import parse_any_offer_changed
 from stockguard.notifications.envelope import Message, read_message
 from stockguard.notifications.errors import NotificationError
@@ -38,24 +38,25 @@ def parse_notification(body: str | bytes | Mapping[str, Any]) -> ParsedNotificat
 
 
 def _served_marketplaces_only(notification: ParsedNotification) -> ParsedNotification:
-    """Drop entries for marketplaces without an Ads API region; reject a notification left with nothing.
+    """Drop entries for marketplaces without an Ads API region (see stockguard.domain.marketplaces).
 
-    A multi-marketplace FBA notification keeps its other entries (their facts are good); one that is only
-    about unknown marketplaces cannot lead to any decision, so it is rejected (batch item failure, DLQ).
+    What remains is processed as usual, and a notification only about Amazon marketplaces the Ads API does
+    not serve is accepted with nothing to decide; one that names no Amazon marketplace at all and nothing
+    served is rejected (batch item failure, DLQ).
     """
-    unknown = sorted({p.marketplace_id for p in notification.products if not is_served_marketplace(p.marketplace_id)})
-    if not unknown:
+    not_served = sorted({p.marketplace_id for p in notification.products if not is_served_marketplace(p.marketplace_id)})
+    if not not_served:
         return notification
-    named = ", ".join(repr(m[:20]) for m in unknown[:5])
     kept = notification.model_copy(
         update={
             "stock_facts": tuple(f for f in notification.stock_facts if is_served_marketplace(f.product.marketplace_id)),
             "offer_facts": tuple(f for f in notification.offer_facts if is_served_marketplace(f.product.marketplace_id)),
             "reevaluate": tuple(k for k in notification.reevaluate if is_served_marketplace(k.marketplace_id)),
-            "ignored_marketplaces": tuple(m[:20] for m in unknown),
+            "ignored_marketplaces": tuple(m[:20] for m in not_served),
         }
     )
-    if not kept.products:
+    named = ", ".join(repr(m[:20]) for m in not_served[:5])
+    if not kept.products and not all(is_amazon_marketplace(m) for m in not_served):
         raise NotificationError(f"MarketplaceId: no Ads API region serves {named}; nothing to decide")
     logger.warning("ignored entries for marketplaces the Ads API does not serve", extra={"marketplaces": named})
     return kept

@@ -98,7 +98,7 @@ def process_batch(records: list[dict], services: Services) -> BatchResult:
     fresh = {n: parsed[ids[0]] for n, ids in message_ids_by_notification.items() if n not in already}
     ignored = sum(len(n.ignored_marketplaces) for n in fresh.values())
     if ignored:
-        services.metrics.count_by(MetricNames.DECISIONS_SKIPPED, "reason", "unknown_marketplace", ignored)
+        services.metrics.count_by(MetricNames.DECISIONS_SKIPPED, "reason", "marketplace_not_served", ignored)
 
     # Record facts; a storage failure fails only that notification's records.
     triggers: dict[tuple[str, str], dict[str, ProductTrigger]] = defaultdict(dict)

@@ -12,7 +12,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from stockguard.domain.marketplaces import is_served_marketplace
+from stockguard.domain.marketplaces import is_amazon_marketplace
 from tests.support.notifications import any_offer_changed, fba, item_inventory
 
 FUZZ_ASIN = "B0FUZZ0001"  # advertised by nothing: an accepted fuzz body never changes an ad
@@ -120,7 +120,7 @@ bad_quantity = _mutated(
 )
 big_valid_quantity = _mutated(QUANTITIES, st.integers(0, 10**9), label="in-range quantity", expect="accept")
 unknown_marketplace = _mutated(
-    MARKETPLACES, st.text(min_size=1, max_size=20).filter(lambda s: s.strip() and not is_served_marketplace(s.strip())),
+    MARKETPLACES, st.text(min_size=1, max_size=20).filter(lambda s: s.strip() and not is_amazon_marketplace(s.strip())),
     label="unknown marketplace", expect="reject",  # each template names one marketplace: nothing left to decide
 )
 unicode_ids = _mutated(

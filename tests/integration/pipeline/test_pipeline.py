@@ -156,3 +156,20 @@ def test_monitor_mode_never_calls_the_ads_api(aws_stack):
     assert result.failed_message_ids == []
     assert not any(k.startswith(("set_states", "get_states")) for k in world.ads.calls)
     assert {a.result for a in world.services.audit.for_asin("ATVPDKIKX0DER", ASIN)} == {"monitor"}
+
+
+def test_marketplaces_the_ads_api_does_not_serve(world):
+    # Ireland is an Amazon marketplace without an Ads API host; "XX-NOT-A-MARKETPLACE" is no marketplace at all
+    result = run(
+        world,
+        fba(ASIN, "SELLERSKU-1", 0, minutes=0, nid="n-ie", marketplace="A28R8C7NBKEWEA"),
+        fba(ASIN, "SELLERSKU-1", 0, minutes=0, nid="n-bad", marketplace="XX-NOT-A-MARKETPLACE"),
+        fba(ASIN, "SELLERSKU-1", 0, minutes=1, nid="n-us"),
+    )
+    # the unknown id is rejected with its reason, Ireland is accepted with nothing to decide, the US one applies
+    assert [m[:5] for m in result.failed_message_ids] == ["msg-1"]
+    assert list(result.rejected.values()) == ["MarketplaceId: no Ads API region serves 'XX-NOT-A-MARKETPLACE'; nothing to decide"]
+    assert world.services.metrics.counts["NotificationsRejected"] == 1
+    assert world.services.metrics.by_label[("DecisionsSkipped", "marketplace_not_served")] == 1
+    assert result.processed == 2
+    assert world.state("sp-1") is P
