@@ -12,7 +12,8 @@ from stockguard.ads.port import UpdateResult
 from stockguard.domain.ads import EntityState
 from stockguard.domain.ledger import LedgerStatus
 from stockguard.pipeline.batch import process_batch
-from stockguard.state.dynamo import dynamodb_resource, from_dynamo
+from stockguard.state.dynamo import dynamodb_resource
+from stockguard.state.dynamo import scan_all as scan_items
 from tests.support.ddb_faults import LambdaTimeout
 from tests.support.fake_ads import FakeAdsApi
 
@@ -58,15 +59,7 @@ def wipe_tables(tables: dict[str, str]) -> None:
 
 
 def scan_all(table_name: str) -> list[dict]:
-    table = dynamodb_resource().Table(table_name)
-    items: list[dict] = []
-    kwargs: dict = {}
-    while True:
-        page = table.scan(**kwargs)
-        items.extend(from_dynamo(i) for i in page.get("Items", []))
-        if "LastEvaluatedKey" not in page:
-            return items
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    return scan_items(dynamodb_resource().Table(table_name))
 
 
 @dataclass

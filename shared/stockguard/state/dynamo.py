@@ -62,6 +62,17 @@ def from_dynamo(value: Any) -> Any:
     return value
 
 
+def scan_all(table, **kwargs: Any) -> list[dict]:
+    """Every item of a Scan (all pages), as plain Python values."""
+    items: list[dict] = []
+    while True:
+        page = table.scan(**kwargs)
+        items.extend(from_dynamo(i) for i in page.get("Items", []))
+        if "LastEvaluatedKey" not in page:
+            return items
+        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
 def is_conditional_failure(error: Exception) -> bool:
     response = getattr(error, "response", None) or {}
     return response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"

@@ -11,19 +11,9 @@ from boto3.dynamodb.conditions import Attr, Key
 from stockguard.domain.facts import ProductKey
 from stockguard.index.repository import AdIndexRepository
 from stockguard.state.audit import AuditLog
-from stockguard.state.dynamo import from_dynamo, get_table
+from stockguard.state.dynamo import get_table, scan_all
 from stockguard.state.ledger import LedgerRepository
 from stockguard.state.stock import StockRepository
-
-
-def _scan(table, **kwargs) -> list[dict]:
-    items: list[dict] = []
-    while True:
-        page = table.scan(**kwargs)
-        items.extend(from_dynamo(i) for i in page.get("Items", []))
-        if "LastEvaluatedKey" not in page:
-            return items
-        kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
 
 def asin_status(*, asin: str, marketplace_id: str | None, tables: dict[str, str], audit_limit: int = 10) -> dict:
@@ -35,13 +25,13 @@ def asin_status(*, asin: str, marketplace_id: str | None, tables: dict[str, str]
     condition = Attr("asin").eq(asin)
     if marketplace_id:
         condition = condition & Attr("marketplace_id").eq(marketplace_id)
-    rows = _scan(get_table(tables["stock"]), FilterExpression=condition, ProjectionExpression="account_id, marketplace_id")
+    rows = scan_all(get_table(tables["stock"]), FilterExpression=condition, ProjectionExpression="account_id, marketplace_id")
     products = sorted({(r["account_id"], r["marketplace_id"]) for r in rows})
     facts = [stock.load(ProductKey(account_id=a, marketplace_id=m, asin=asin)) for a, m in products]
     skus = sorted({s for f in facts for s in f.skus})
 
     index_table = get_table(tables["index"])
-    profiles = sorted(r["pk"][5:] for r in _scan(index_table, FilterExpression=Key("pk").begins_with("META#"), ProjectionExpression="pk"))
+    profiles = sorted(r["pk"][5:] for r in scan_all(index_table, FilterExpression=Key("pk").begins_with("META#"), ProjectionExpression="pk"))
     entities = [e for p in profiles for e in index.entities_for(p, asins=[asin], skus=skus)]
     entries = ledger.get_many(e.ref for e in entities)
     marketplaces = [marketplace_id] if marketplace_id else sorted({m for _, m in products})
