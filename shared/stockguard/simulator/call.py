@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from stockguard.simulator.faults import FaultConfig, FaultRule
@@ -26,6 +26,7 @@ class Call:
     profile_id: str | None
     region: str | None  # "NA" | "EU" | "FE" when called under a region prefix
     item_fault: FaultRule | None = None  # item_error / item_throttle / no_success_207 for this PUT
+    path_params: dict[str, str] = field(default_factory=dict)  # template segments: {"adId": "800000000000001"}
 
     def prefers_representation(self) -> bool:
         prefer = self.headers.get("prefer", "")

@@ -19,7 +19,7 @@ from stockguard.simulator.faults import FaultRule
 from stockguard.simulator.profiles import REGION_PREFIXES
 from stockguard.simulator.recording import RecordedRequest, redact_form, redact_headers
 from stockguard.simulator.reply import ApiError, Reply, details_error, gateway_error, lwa_error, message_error
-from stockguard.simulator.routes import KNOWN_PATHS, ROUTES, TOKEN_PATH, Route
+from stockguard.simulator.routes import TOKEN_PATH, Route, find_route, is_known_path
 
 FORM = "application/x-www-form-urlencoded"
 _log = logging.getLogger(__name__)
@@ -63,9 +63,9 @@ class Dispatcher:
     def _answer(self, raw: RawRequest, trace: "_Trace") -> Reply:
         if trace.path == TOKEN_PATH:
             return self._token(raw, trace)
-        route = ROUTES.get((trace.method, trace.path))
+        route, path_params = find_route(trace.method, trace.path)
         if route is None:
-            if trace.path in KNOWN_PATHS:
+            if is_known_path(trace.path):
                 return gateway_error(405, "METHOD_NOT_ALLOWED", f"{trace.method} is not supported on {trace.path}")
             return gateway_error(404, "NOT_FOUND", f"No resource at {trace.path}")
         gate.check_auth(raw.headers, self.authority)
@@ -82,6 +82,7 @@ class Dispatcher:
             path=trace.path,
             query=trace.query,
             headers=raw.headers,
+            path_params=path_params,
             body=body,
             profile_id=trace.profile_id,
             region=trace.region,

@@ -21,6 +21,10 @@ SB_CAMPAIGN_MEDIA = "application/vnd.sbcampaignresource.v4+json"
 class EnvelopeResource:
     collection: str  # catalog key
     media_type: str
+    # SP v3 requires its vendor Content-Type (its spec declares 415). SB v4 picks the version by Accept and
+    # serves any Content-Type whose body parses as JSON: its spec declares no 415, DOCS' examples send
+    # text/plain, Amazon staff used application/json (ads-api.md §3).
+    content_type_required: bool
     list_key: str  # "productAds" | "campaigns" | "ads"
     id_field: str  # "adId" | "campaignId"
     item_key: str  # key of the entity in a 207 success item
@@ -44,6 +48,7 @@ class EnvelopeResource:
 SP_PRODUCT_ADS = EnvelopeResource(
     collection="sp_product_ads",
     media_type=SP_AD_MEDIA,
+    content_type_required=True,
     list_key="productAds",
     id_field="adId",
     item_key="productAd",
@@ -68,6 +73,7 @@ SP_PRODUCT_ADS = EnvelopeResource(
 SP_CAMPAIGNS = EnvelopeResource(
     collection="sp_campaigns",
     media_type=SP_CAMPAIGN_MEDIA,
+    content_type_required=True,
     list_key="campaigns",
     id_field="campaignId",
     item_key="campaign",
@@ -88,6 +94,7 @@ SP_CAMPAIGNS = EnvelopeResource(
 SB_ADS = EnvelopeResource(
     collection="sb_ads",
     media_type=SB_AD_MEDIA,
+    content_type_required=False,
     list_key="ads",
     id_field="adId",
     item_key="ad",
@@ -112,6 +119,7 @@ SB_ADS = EnvelopeResource(
 SB_CAMPAIGNS = EnvelopeResource(
     collection="sb_campaigns",
     media_type=SB_CAMPAIGN_MEDIA,
+    content_type_required=False,
     list_key="campaigns",
     id_field="campaignId",
     item_key="campaign",

@@ -45,9 +45,12 @@ def check_scope(headers: dict[str, str], backend: Backend, region: str | None) -
 def check_media(route: Route, headers: dict[str, str], has_body: bool) -> None:
     """415 for a body of another Content-Type, or an Accept that excludes the endpoint's type.
 
-    Media types compare case-insensitively; an absent Accept or */* accepts anything."""
+    Media types compare case-insensitively; an absent Accept or */* accepts anything. Routes that choose
+    the version by Accept alone (SB v4, ads-api.md §3) take any Content-Type: their body only has to parse
+    as JSON (a 400 otherwise), while a wrong vendor Accept stays a 415."""
     expected = route.media_type.lower()
-    if route.has_body and has_body and _media(headers.get("content-type", "")) != expected:
+    content_type = _media(headers.get("content-type", ""))
+    if route.content_type_required and route.has_body and has_body and content_type != expected:
         raise _unsupported(route, f"Content-Type must be {route.media_type}")
     accept = headers.get("accept", "").strip()
     if accept:

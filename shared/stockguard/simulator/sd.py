@@ -1,10 +1,11 @@
 """Sponsored Display endpoints: GET with offset paging (startIndex/count) and comma-list filters
-answering a bare array; PUT with a bare array answered by a 207 bare array of {code, …Id}.
-States are lower-case.
+answering a bare array; GET …/{id} answering one entity; PUT with a bare array answered by a 207 bare
+array of {code, …Id}. States are lower-case.
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -78,6 +79,22 @@ def list_handler(res: SdResource) -> Callable[[Call, Backend], Reply]:
                 checks.append(lambda e, f=field, w=query[param]: e.get(f) == w)
         matching = [e for e in backend.store.snapshot(call.profile_id or "", res.collection) if all(c(e) for c in checks)]
         return Reply(200, matching[start : start + count])
+
+    return handle
+
+
+def get_handler(res: SdResource) -> Callable[[Call, Backend], Reply]:
+    """GET /sd/productAds/{adId} (operation getProductAd, ads-api.md §3): the entity exactly as the list
+    returns it, or 404 in the SD error shape {code, details} (§3 "404 not found or not visible", §7)."""
+
+    def handle(call: Call, backend: Backend) -> Reply:
+        entity_id = call.path_params[res.id_field]
+        with backend.store.lock:
+            entity = backend.store.find(call.profile_id or "", res.collection, entity_id)
+            shown = copy.deepcopy(entity) if entity is not None else None
+        if shown is None:
+            raise ApiError(details_error(404, "NOT_FOUND", f"{res.id_field} {entity_id} not found"))
+        return Reply(200, shown)
 
     return handle
 

@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from stockguard.simulator import AdsSimulator
-from tests.integration.simulator.wire import DE, JSON, SB_AD, SP_AD, SP_CAMPAIGN, US, Api, headers
+from tests.integration.simulator.wire import DE, JSON, SB_AD, SB_CAMPAIGN, SP_AD, SP_CAMPAIGN, US, Api, headers
 
 
 def _sp_list(api: Api, hdrs: dict[str, str]) -> httpx.Response:
@@ -55,8 +55,6 @@ def test_unknown_scope_is_refused_with_amazons_message(api: Api) -> None:
         ("/sp/productAds/list", "POST", SP_AD),
         ("/sp/productAds", "PUT", SP_AD),
         ("/sp/campaigns/list", "POST", SP_CAMPAIGN),
-        ("/sb/v4/ads/list", "POST", SB_AD),
-        ("/sb/v4/campaigns", "PUT", "application/vnd.sbcampaignresource.v4+json"),
         ("/sd/productAds", "PUT", JSON),
     ],
 )
@@ -68,6 +66,69 @@ def test_wrong_content_type_is_415(api: Api, path: str, method: str, media: str)
 
     assert response.status_code == 415
     assert response.json()["code"] == "UNSUPPORTED_MEDIA_TYPE"
+
+
+@pytest.mark.parametrize("content_type", [JSON, "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded", None])
+def test_sb_v4_routes_on_accept_and_takes_any_content_type_with_a_json_body(api: Api, content_type: str | None) -> None:
+    # ads-api.md §3: the SB v4 spec declares no 415, DOCS' examples send text/plain or curl's form default,
+    # python-amazon-ad-api sends application/json; the versioned Accept selects v4.
+    def send(method: str, path: str, media: str, body: bytes) -> httpx.Response:
+        hdrs = headers(api.token, media=media)
+        del hdrs["Content-Type"]
+        if content_type is not None:
+            hdrs["Content-Type"] = content_type
+        return api.http.request(method, path, content=body, headers=hdrs)
+
+    listed = send("POST", "/sb/v4/ads/list", SB_AD, b'{"maxResults": 10}')
+    paused = send("PUT", "/sb/v4/ads", SB_AD, b'{"ads": [{"adId": "500000000000001", "state": "PAUSED"}]}')
+    campaigns = send("POST", "/sb/v4/campaigns/list", SB_CAMPAIGN, b"{}")
+
+    assert listed.status_code == 200 and len(listed.json()["ads"]) == 3
+    assert paused.status_code == 207 and paused.json()["ads"]["success"][0]["adId"] == "500000000000001"
+    assert api.sim.state_of(US, "SB", "ad", "500000000000001") == "PAUSED"
+    assert campaigns.status_code == 200
+
+
+def test_sb_v4_body_that_is_not_json_is_400_whatever_its_content_type(api: Api) -> None:
+    hdrs = {**headers(api.token, media=SB_AD), "Content-Type": "text/plain"}
+
+    response = api.http.post("/sb/v4/ads/list", content=b"maxResults=10", headers=hdrs)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "INVALID_ARGUMENT"
+
+
+@pytest.mark.parametrize(
+    ("path", "accept"),
+    [
+        ("/sb/v4/ads/list", "application/vnd.sbadresource.v3+json"),
+        ("/sb/v4/ads/list", SP_AD),
+        ("/sb/v4/ads/list", JSON),
+        ("/sb/v4/campaigns/list", SB_AD),
+    ],
+)
+def test_sb_v4_wrong_vendor_accept_is_415_even_with_a_json_content_type(api: Api, path: str, accept: str) -> None:
+    hdrs = {**headers(api.token, media=JSON), "Accept": accept}
+
+    response = api.http.post(path, json={}, headers=hdrs)
+
+    assert response.status_code == 415
+    assert response.json()["code"] == "UNSUPPORTED_MEDIA_TYPE"
+
+
+@pytest.mark.parametrize("content_type", [JSON, None])
+def test_sp_v3_without_its_media_type_is_415(api: Api, content_type: str | None) -> None:
+    # Unlike SB v4, the SP v3 spec declares 415: a JSON body needs the vendor Content-Type (ads-api.md §3).
+    hdrs = headers(api.token, media=SP_AD)
+    del hdrs["Content-Type"]
+    if content_type is not None:
+        hdrs["Content-Type"] = content_type
+
+    listed = api.http.post("/sp/productAds/list", content=b"{}", headers=hdrs)
+    updated = api.http.put("/sp/productAds", content=b'{"productAds": [{"adId": "200000000000001", "state": "PAUSED"}]}', headers=hdrs)
+
+    assert (listed.status_code, updated.status_code) == (415, 415)
+    assert api.sim.state_of(US, "SP", "ad", "200000000000001") == "ENABLED"
 
 
 def test_wrong_accept_is_415(api: Api) -> None:

@@ -7,7 +7,7 @@ from typing import Iterator
 import pytest
 
 from stockguard.simulator import DEMO_CATALOG_PATH, AdsSimulator, load_catalog
-from tests.integration.simulator.wire import SB_AD, SB_CAMPAIGN, SP_AD, SP_CAMPAIGN, VENDOR, Api
+from tests.integration.simulator.wire import JSON, SB_AD, SB_CAMPAIGN, SP_AD, SP_CAMPAIGN, VENDOR, Api, headers
 
 
 @pytest.fixture
@@ -177,3 +177,30 @@ def test_sd_campaigns_list(api: Api) -> None:
 def test_sd_rejects_bad_paging_parameters(api: Api) -> None:
     assert api.get("/sd/productAds", {"startIndex": "-1"}).status_code == 400
     assert api.get("/sd/productAds", {"count": "zero"}).status_code == 400
+
+
+def test_sd_get_product_ad_by_id_answers_the_list_item(api: Api) -> None:
+    # GET /sd/productAds/{adId} (getProductAd, ads-api.md §3): what clients use to confirm a PUT.
+    [listed] = api.get("/sd/productAds", params={"adIdFilter": "800000000000002"}).json()
+
+    response = api.get("/sd/productAds/800000000000002")
+
+    assert response.status_code == 200
+    assert response.json() == listed
+    assert api.sim.requests[-1].path == "/sd/productAds/800000000000002"
+
+
+def test_sd_get_product_ad_unknown_or_other_profiles_id_is_404_in_sd_error_shape(api: Api) -> None:
+    unknown = api.get("/sd/productAds/899999999999999")
+    elsewhere = api.get("/sd/productAds/800000000000001", scope=VENDOR)
+
+    for response in (unknown, elsewhere):
+        assert response.status_code == 404
+        assert set(response.json()) == {"code", "details"}
+        assert response.json()["code"] == "NOT_FOUND"
+
+
+def test_sd_get_product_ad_needs_scope_and_serves_no_other_method(api: Api) -> None:
+    assert api.get("/sd/productAds/800000000000001", scope=None).status_code == 401
+    assert api.http.put("/sd/productAds/800000000000001", json=[], headers=headers(api.token, media=JSON)).status_code == 405
+    assert api.get("/sd/productAds/not-a-number").status_code == 404  # ids are int64
