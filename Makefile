@@ -19,12 +19,13 @@ SAM := $(SAM_VENV)/bin/sam
 CFN_LINT := $(SAM_VENV)/bin/cfn-lint
 PYTEST_ARGS ?=
 
-.PHONY: help bootstrap demo test test-soak tools validate build audit requirements clean
+.PHONY: help bootstrap demo lint test test-soak tools validate build audit requirements clean
 
 help:
 	@echo "make bootstrap     uv tool venv + project venv (.venv) from uv.lock"
 	@echo "make demo          run 'stockguard demo' (moto + local Ads API simulator)"
-	@echo "make test          pytest without the soak (PYTEST_ARGS=... to pass options)"
+	@echo "make lint          ruff lint, ruff format check, mypy (runtime package + functions/)"
+	@echo "make test          lint, then pytest without the soak (PYTEST_ARGS=... to pass options)"
 	@echo "make test-soak     the soak only (50,000 notifications over 5,000 ASINs, about 36 min)"
 	@echo "make tools         SAM CLI, cfn-lint and the serverless rules in .tools/sam"
 	@echo "make validate      sam validate --lint and cfn-lint with the serverless rules"
@@ -49,7 +50,14 @@ define run_pytest
 	exit "$$rc"
 endef
 
-test: bootstrap
+# Code-health gates (configuration in pyproject.toml: [tool.ruff], [tool.mypy]). mypy checks the
+# runtime package (what the Lambda layer ships) and functions/; its file list lives in [tool.mypy].
+lint: bootstrap
+	@echo "lint: ruff check"; .venv/bin/ruff check .
+	@echo "lint: ruff format --check"; .venv/bin/ruff format --check .
+	@echo "lint: mypy"; .venv/bin/mypy
+
+test: bootstrap lint
 	@$(call run_pytest,-m "not soak")
 
 # The soak (tests/soak/test_soak.py, marked soak): 50,000 notifications over 5,000 ASINs by default

@@ -60,18 +60,20 @@ def main() -> int:
             spec.loader.exec_module(module)  # type: ignore[union-attr]
             if not callable(getattr(module, "handler", None)):
                 errors.append(f"{function}: app.handler is not callable")
-        except Exception as error:  # noqa: BLE001 - report every failure, not the first
+        except Exception as error:
             errors.append(f"{function}: {type(error).__name__}: {error}")
     for name in runtime_modules(layer / "stockguard", "stockguard"):
         try:
             importlib.import_module(name)
-        except Exception as error:  # noqa: BLE001
+        except Exception as error:
             errors.append(f"{name}: {type(error).__name__}: {error}")
     for error in errors:
         print(f"smoke_layer: {error}", file=sys.stderr)
     if not errors:
-        print(f"smoke_layer: {len(FUNCTIONS)} handlers and the stockguard runtime import on Python "
-              f"{sys.version_info.major}.{sys.version_info.minor} from the layer alone")
+        print(
+            f"smoke_layer: {len(FUNCTIONS)} handlers and the stockguard runtime import on Python "
+            f"{sys.version_info.major}.{sys.version_info.minor} from the layer alone"
+        )
     return 1 if errors else 0
 
 

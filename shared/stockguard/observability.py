@@ -7,7 +7,7 @@ dimension service=stockguard).
 from __future__ import annotations
 
 import os
-from collections import Counter
+from collections import defaultdict
 from typing import Protocol
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -63,8 +63,9 @@ class RecordingMetrics:
     """In-memory metrics for tests and the CLI's summary."""
 
     def __init__(self) -> None:
-        self.counts: Counter[str] = Counter()
-        self.by_label: Counter[tuple[str, str]] = Counter()
+        # float values: the sink's count() takes a float (EMF metric values are doubles).
+        self.counts: defaultdict[str, float] = defaultdict(float)
+        self.by_label: defaultdict[tuple[str, str], float] = defaultdict(float)
         self.timings: dict[str, list[float]] = {}
 
     def count(self, name: str, value: float = 1) -> None:

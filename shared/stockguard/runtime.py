@@ -8,8 +8,9 @@ lets tests inject fakes with `override`.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -37,13 +38,21 @@ class FunctionEnvironment(BaseModel):
     ads_api_max_attempts: int = Field(default=6, ge=1, le=10, validation_alias="ADS_API_MAX_ATTEMPTS")
 
     @classmethod
-    def from_environ(cls, *, need_batch_tables: bool) -> "FunctionEnvironment":
+    def from_environ(cls, *, need_batch_tables: bool) -> FunctionEnvironment:
         try:
             env = cls.model_validate(dict(os.environ))
         except ValidationError as error:
             raise RuntimeError(f"invalid function environment: {error}") from None
         if need_batch_tables:
-            missing = [n for n, v in (("STOCK_TABLE_NAME", env.stock_table), ("DEDUP_TABLE_NAME", env.dedup_table), ("AUDIT_TABLE_NAME", env.audit_table)) if not v]
+            missing = [
+                n
+                for n, v in (
+                    ("STOCK_TABLE_NAME", env.stock_table),
+                    ("DEDUP_TABLE_NAME", env.dedup_table),
+                    ("AUDIT_TABLE_NAME", env.audit_table),
+                )
+                if not v
+            ]
             if missing:
                 raise RuntimeError(f"invalid function environment: missing {', '.join(missing)}")
         return env
@@ -94,10 +103,10 @@ def build_services(env: FunctionEnvironment, *, ads=None, config=None, sqs_clien
     index = AdIndexRepository(env.index_table)
     services = Services(
         config=config,
-        stock=StockRepository(env.stock_table) if env.stock_table else None,  # type: ignore[arg-type]
-        dedup=DedupRepository(env.dedup_table, ttl_days=config.dedup_ttl_days) if env.dedup_table else None,  # type: ignore[arg-type]
+        stock=StockRepository(env.stock_table) if env.stock_table else None,  # type: ignore[arg-type]  # only ads_index_sync (need_batch_tables=False) lacks the table, and index sync never uses it
+        dedup=DedupRepository(env.dedup_table, ttl_days=config.dedup_ttl_days) if env.dedup_table else None,  # type: ignore[arg-type]  # only ads_index_sync (need_batch_tables=False) lacks the table, and index sync never uses it
         ledger=LedgerRepository(env.ledger_table),
-        audit=AuditLog(env.audit_table, ttl_days=config.audit_ttl_days) if env.audit_table else None,  # type: ignore[arg-type]
+        audit=AuditLog(env.audit_table, ttl_days=config.audit_ttl_days) if env.audit_table else None,  # type: ignore[arg-type]  # only ads_index_sync (need_batch_tables=False) lacks the table, and index sync never uses it
         index=index,
         profiles=ProfileResolver(
             mapping=config.profile_mapping,

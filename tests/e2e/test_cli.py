@@ -10,7 +10,7 @@ import pytest
 
 from stockguard.ads import clear_token_cache
 from stockguard.cli.main import main
-from stockguard.simulator import DEMO_CATALOG_PATH, AdsSimulator, load_catalog
+from stockguard.simulator import DEMO_CATALOG_PATH, AdsSimulator
 from tests.support.notifications import fba
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,7 +31,7 @@ def test_demo_runs_the_whole_story(capsys):
 def test_demo_json(capsys):
     assert main(["demo", "--json"]) == 0
     lines = json_lines(capsys.readouterr().out)
-    assert all(set(l) == ACTION_KEYS for l in lines[:-1])
+    assert all(set(line) == ACTION_KEYS for line in lines[:-1])
     summary = lines[-1]["summary"]
     assert summary["ok"] and summary["paused"] == summary["resumed"] > 0 and summary["deadLettered"] == 1
 
@@ -58,7 +58,7 @@ def test_replay_jsonl_in_order_one_batch_per_line(tmp_path, capsys):
         fba("B00001ABCD", "SELLERSKU-1", 30, minutes=120, nid="r5"),
     ]
     path = tmp_path / "day.jsonl"
-    path.write_text("\n".join(json.dumps(l) for l in lines) + "\n")
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
     assert main(["replay", str(path), "--json"]) == 0
     out = json_lines(capsys.readouterr().out)
     assert [a["to"] for a in out[:-1]] == ["PAUSED"] * 3 + ["ENABLED"] * 3
@@ -76,7 +76,17 @@ def test_replay_against_an_external_ads_api(tmp_path, capsys):
     notification.write_text(json.dumps(fba("B00001ABCD", "SELLERSKU-1", 0, minutes=0, nid="ext-1")))
     with AdsSimulator(catalog) as external:
         code = main(
-            ["replay", str(notification), "--ads-endpoint", external.base_url, "--lwa-endpoint", external.token_url, "--credentials", str(creds), "--json"]
+            [
+                "replay",
+                str(notification),
+                "--ads-endpoint",
+                external.base_url,
+                "--lwa-endpoint",
+                external.token_url,
+                "--credentials",
+                str(creds),
+                "--json",
+            ]
         )
         assert code == 0
         assert external.state_of("1111111111111111", "SP", "ad", "200000000000001") == "PAUSED"

@@ -99,7 +99,10 @@ def changes(embedded):
 WITHIN_ONE_INVOCATION = {
     "429 with Retry-After": [FaultRule(match="PUT *", kind="429", times=4, retry_after=0)],
     "429 without Retry-After": [FaultRule(match="PUT *", kind="429_no_retry_after", times=2)],
-    "5xx burst": [FaultRule(match="PUT *", kind="5xx", times=2, status=503), FaultRule(match="POST /sp/productAds/list", kind="5xx", times=1, status=500)],
+    "5xx burst": [
+        FaultRule(match="PUT *", kind="5xx", times=2, status=503),
+        FaultRule(match="POST /sp/productAds/list", kind="5xx", times=1, status=500),
+    ],
     "429 on the re-read": [FaultRule(match="* /sd/productAds", kind="429", times=3, retry_after=0)],
 }
 # ... and faults that leave entities unapplied: batch item failures, redelivered by SQS
@@ -110,7 +113,10 @@ THROUGH_SQS = {
         FaultRule(match="PUT /sd/productAds", kind="item_error", times=1),
     ],
     "per-item throttling in a 207": [FaultRule(match="PUT *", kind="item_throttle", times=2)],
-    "207 with no success": [FaultRule(match="PUT /sb/*", kind="no_success_207", times=1), FaultRule(match="PUT /sd/*", kind="no_success_207", times=1)],
+    "207 with no success": [
+        FaultRule(match="PUT /sb/*", kind="no_success_207", times=1),
+        FaultRule(match="PUT /sd/*", kind="no_success_207", times=1),
+    ],
 }
 
 
@@ -190,3 +196,20 @@ def test_a_put_slower_than_the_client_timeout_is_settled_from_the_real_state(emb
     deliver(embedded, RESTOCK)
     assert ours(embedded) == ["ENABLED"] * 3
     assert_consistent(embedded, changes, expected={i: [PAUSE, RESUME] for i in OURS}, ledger_expected={i: "RELEASED" for i in OURS})
+
+
+def test_a_resume_re_read_throttled_past_the_client_converges_through_sqs(embedded, changes):
+    # Given the widget's ads paused by StockGuard
+    deliver(embedded, STOCK_OUT)
+    assert_consistent(embedded, changes, expected={i: [PAUSE] for i in OURS}, ledger_expected={i: "PAUSED" for i in OURS})
+    # And the Ads API throttling the SP list (the resume's re-read) past the client's attempts
+    embedded.simulator.faults.add(FaultRule(match="POST /sp/productAds/list", kind="429", times=8, retry_after=0))
+    # When the widget is restocked
+    deliver(embedded, RESTOCK)
+    # Then the SP ad's message came back through SQS, and every ad was resumed by exactly one PUT, audited once
+    assert embedded.run.retried >= 1
+    assert all((rule.times or 0) == 0 for rule in embedded.simulator.faults.rules), "every fault was consumed"
+    assert ours(embedded) == ["ENABLED"] * 3
+    assert_consistent(embedded, changes, expected={i: [PAUSE, RESUME] for i in OURS}, ledger_expected={i: "RELEASED" for i in OURS})
+    sp_lines = [a["result"] for a in embedded.run.actions if a["entityId"] == SP_WIDGET and a["to"] == "ENABLED"]
+    assert sp_lines[0] == "throttled" and sp_lines[-1] == "applied" and sp_lines.count("applied") == 1

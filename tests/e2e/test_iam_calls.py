@@ -25,13 +25,30 @@ ROOT = Path(__file__).resolve().parents[2]
 
 # SAM policy template -> (actions, the property naming the resource)
 POLICY_TEMPLATES = {
-    "DynamoDBCrudPolicy": ([
-        "dynamodb:GetItem", "dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Scan", "dynamodb:Query", "dynamodb:UpdateItem",
-        "dynamodb:BatchWriteItem", "dynamodb:BatchGetItem", "dynamodb:DescribeTable", "dynamodb:ConditionCheckItem",
-    ], "TableName"),
-    "DynamoDBReadPolicy": (["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:DescribeTable"], "TableName"),
+    "DynamoDBCrudPolicy": (
+        [
+            "dynamodb:GetItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:PutItem",
+            "dynamodb:Scan",
+            "dynamodb:Query",
+            "dynamodb:UpdateItem",
+            "dynamodb:BatchWriteItem",
+            "dynamodb:BatchGetItem",
+            "dynamodb:DescribeTable",
+            "dynamodb:ConditionCheckItem",
+        ],
+        "TableName",
+    ),
+    "DynamoDBReadPolicy": (
+        ["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:DescribeTable"],
+        "TableName",
+    ),
     "DynamoDBWritePolicy": (["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"], "TableName"),
-    "SSMParameterReadPolicy": (["ssm:DescribeParameters", "ssm:GetParameters", "ssm:GetParameter", "ssm:GetParametersByPath"], "ParameterName"),
+    "SSMParameterReadPolicy": (
+        ["ssm:DescribeParameters", "ssm:GetParameters", "ssm:GetParameter", "ssm:GetParametersByPath"],
+        "ParameterName",
+    ),
     "AWSSecretsManagerGetSecretValuePolicy": (["secretsmanager:GetSecretValue"], "SecretArn"),
     "SQSSendMessagePolicy": (["sqs:SendMessage*"], "QueueName"),
 }
@@ -43,8 +60,25 @@ def test_policy_table_matches_sam():
         pytest.skip("SAM tool environment not installed (make tools)")
     templates = json.loads(found[0].read_text())["Templates"]
     for name, (actions, _) in POLICY_TEMPLATES.items():
-        sam_actions = [a for s in templates[name]["Definition"]["Statement"] for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])]
+        sam_actions = [
+            a for s in templates[name]["Definition"]["Statement"] for a in (s["Action"] if isinstance(s["Action"], list) else [s["Action"]])
+        ]
         assert sorted(sam_actions) == sorted(actions), name
+
+
+# TransactWriteItems has no IAM action of its own: IAM authorizes each entry as its underlying action on its table.
+TRANSACT_ACTIONS = {"Update": "UpdateItem", "Put": "PutItem", "ConditionCheck": "ConditionCheckItem", "Delete": "DeleteItem"}
+
+
+def _calls_of(service: str, operation: str, params: dict) -> list[tuple[str, str, str]]:
+    """The (service, action, resource) pairs IAM checks for one API call."""
+    if service == "dynamodb" and operation == "TransactWriteItems":
+        calls = []
+        for item in params["TransactItems"]:
+            ((kind, body),) = item.items()
+            calls.append((service, TRANSACT_ACTIONS[kind], body["TableName"]))
+        return calls
+    return [(service, operation, _resource_of(service, params))]
 
 
 def _resource_of(service: str, params: dict) -> str:
@@ -63,6 +97,16 @@ def _resource_of(service: str, params: dict) -> str:
     return ""
 
 
+def test_a_transaction_is_checked_as_the_action_of_each_entry_on_its_table():
+    # The demo run's groups have one entity each (single UpdateItems), so the mapping is checked here.
+    params = {"TransactItems": [{"Update": {"TableName": "ledger", "Key": {}}}, {"ConditionCheck": {"TableName": "stock", "Key": {}}}]}
+    assert _calls_of("dynamodb", "TransactWriteItems", params) == [
+        ("dynamodb", "UpdateItem", "ledger"),
+        ("dynamodb", "ConditionCheckItem", "stock"),
+    ]
+    assert _calls_of("dynamodb", "UpdateItem", {"TableName": "ledger"}) == [("dynamodb", "UpdateItem", "ledger")]
+
+
 @pytest.fixture
 def recorded_calls(monkeypatch):
     calls: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
@@ -72,7 +116,7 @@ def recorded_calls(monkeypatch):
         function = os.environ.get("AWS_LAMBDA_FUNCTION_NAME")
         if function:  # only calls made inside a handler invocation
             service = self.meta.service_model.endpoint_prefix
-            calls[function].add((service, operation_name, _resource_of(service, api_params)))
+            calls[function].update(_calls_of(service, operation_name, api_params))
         return original(self, operation_name, api_params)
 
     monkeypatch.setattr(botocore.client.BaseClient, "_make_api_call", recording)
@@ -94,7 +138,7 @@ def test_every_aws_call_is_allowed_by_the_template(recorded_calls):
         for logical_id, spec in specs.items():
             rules = []
             for policy in spec.policies:
-                (name, props), = policy.items()
+                ((name, props),) = policy.items()
                 actions, key = POLICY_TEMPLATES[name]
                 resource = str(resolver.resolve(props[key]))
                 rules.append((actions, resource))
@@ -105,7 +149,8 @@ def test_every_aws_call_is_allowed_by_the_template(recorded_calls):
         for service, operation, resource in sorted(calls):
             action = f"{service}:{operation}"
             ok = any(
-                any(fnmatch.fnmatch(action, pattern) for pattern in actions) and resource in (allowed_resource, allowed_resource.rsplit("/", 1)[-1])
+                any(fnmatch.fnmatch(action, pattern) for pattern in actions)
+                and resource in (allowed_resource, allowed_resource.rsplit("/", 1)[-1])
                 for actions, allowed_resource in allowed[function]
             )
             if not ok:

@@ -134,4 +134,3 @@ def test_no_secret_in_any_output(run):
     leaks = [f"{what} in {where}" for where, text in texts.items() for what, value in secrets_.items() if value in text]
     leaks += [f"a token ({prefix}…) in {where}" for where, text in texts.items() for prefix in TOKEN_PREFIXES if prefix in text]
     assert not leaks, leaks
-

@@ -9,10 +9,17 @@ import pytest
 
 from stockguard.simulator import FaultRule
 from tests.e2e.conftest import SELLER_DE, SELLER_US, VENDOR_US, state
+from tests.support.fault_world import scan_all
 from tests.support.notifications import any_offer_changed, fba, item_inventory
 
 WIDGET = "B00001ABCD"
-SP_WIDGET, SP_OPERATOR, SB_VIDEO, SB_COLLECTION, SD_WIDGET = "200000000000001", "200000000000004", "500000000000002", "500000000000001", "800000000000001"
+SP_WIDGET, SP_OPERATOR, SB_VIDEO, SB_COLLECTION, SD_WIDGET = (
+    "200000000000001",
+    "200000000000004",
+    "500000000000002",
+    "500000000000001",
+    "800000000000001",
+)
 
 
 def deliver(embedded, *bodies):
@@ -43,6 +50,36 @@ def test_stock_out_pauses_sp_sb_sd_and_restock_resumes(embedded):
     assert state(embedded, SELLER_US, "SP", SP_OPERATOR) == "PAUSED"
     touched = {r.json and json.dumps(r.json) for r in embedded.simulator.requests if r.method == "PUT"}
     assert not any(SP_OPERATOR in (t or "") for t in touched)
+
+
+def test_an_ad_the_operator_re_enabled_is_left_alone_at_restock(embedded):
+    in_stock(embedded)
+    deliver(embedded, fba(WIDGET, "SELLERSKU-1", 0, minutes=60, nid="out"))
+    assert state(embedded, SELLER_US, "SP", SP_WIDGET) == "PAUSED"
+    # Given the operator re-enables the SP ad in the console (the index, synced before, still says PAUSED)
+    embedded.simulator.set_state(SELLER_US, "SP", "ad", SP_WIDGET, "ENABLED")
+    embedded.simulator.clear_requests()
+    seen = len(embedded.run.actions)
+    # When the widget is restocked
+    deliver(embedded, fba(WIDGET, "SELLERSKU-1", 30, minutes=120, nid="back"))
+    # Then SB and SD are resumed, and the SP ad was re-read once (its group's one list call) and never PUT
+    assert [state(embedded, SELLER_US, p, i) for p, i in (("SP", SP_WIDGET), ("SB", SB_VIDEO), ("SD", SD_WIDGET))] == ["ENABLED"] * 3
+    requests = embedded.simulator.requests
+    assert not [r for r in requests if r.method == "PUT" and SP_WIDGET in json.dumps(r.json)]
+    assert [SP_WIDGET in json.dumps(r.json) for r in requests if r.path == "/sp/productAds/list"] == [True]
+    # And the --json lines claim no change of it; the others' resumes are there
+    restock = embedded.run.actions[seen:]
+    assert sorted((a["entityId"], a["from"], a["to"], a["result"]) for a in restock) == sorted(
+        [(SB_VIDEO, "PAUSED", "ENABLED", "applied"), (SD_WIDGET, "PAUSED", "ENABLED", "applied")]
+    )
+    # And its pause is released; the audit records a keep (operator_override), not an applied resume
+    tables = embedded.stack.tables
+    assert {i["pk"].split("#")[-1]: i["status"] for i in scan_all(tables["LedgerTable"])}[SP_WIDGET] == "RELEASED"
+    audit = sorted((i for i in scan_all(tables["AuditTable"]) if i["entity_id"] == SP_WIDGET), key=lambda i: i["sk"])
+    assert [(i["from_state"], i["to_state"], i["reason"], i["result"]) for i in audit] == [
+        ("ENABLED", "PAUSED", "out_of_stock", "applied"),
+        ("ENABLED", "ENABLED", "operator_override", "skipped"),
+    ]
 
 
 def test_unchanged_stock_makes_no_ads_api_call(embedded):

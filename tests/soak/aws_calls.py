@@ -20,7 +20,7 @@ class AwsCallCounter:
         self.sqs_sent: Counter[str] = Counter()  # queue URL -> messages sent (SendMessage / SendMessageBatch entries)
         self._session: Any = None
 
-    def start(self) -> "AwsCallCounter":
+    def start(self) -> AwsCallCounter:
         boto3.setup_default_session()
         self._session = boto3.DEFAULT_SESSION
         self._session.events.register("before-call", self._count)
@@ -33,7 +33,7 @@ class AwsCallCounter:
             self._session.events.unregister("before-parameter-build.sqs", self._count_messages)
             self._session = None
 
-    def __enter__(self) -> "AwsCallCounter":
+    def __enter__(self) -> AwsCallCounter:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:

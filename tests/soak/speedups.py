@@ -24,8 +24,9 @@ from __future__ import annotations
 import json
 import socketserver
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 from moto.core.responses import ActionResult
 from moto.core.utils import unix_time
@@ -37,13 +38,38 @@ _original_query = Table.query
 _original_execute_result = ActionResult.execute_result
 _original_retention_check = SQSBackend.is_message_valid_based_on_retention_period
 
-_DATA_PLANE = frozenset({"Query", "Scan", "GetItem", "BatchGetItem", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem"})
+_DATA_PLANE = frozenset(
+    {"Query", "Scan", "GetItem", "BatchGetItem", "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
+)  # errors (ConditionalCheckFailed with ALL_OLD, TransactionCanceled with reasons) never take the fast path
 _verify = False
 verified: Counter[str] = Counter()  # calls compared against moto's own path, by kind (verify mode)
 
 
-def _partition_query(self, hash_key, range_comparison, range_objs, limit, exclusive_start_key, scan_index_forward, projection_expressions, index_name=None, *args, **kwargs):
-    args = (self, hash_key, range_comparison, range_objs, limit, exclusive_start_key, scan_index_forward, projection_expressions, index_name, *args)
+def _partition_query(
+    self,
+    hash_key,
+    range_comparison,
+    range_objs,
+    limit,
+    exclusive_start_key,
+    scan_index_forward,
+    projection_expressions,
+    index_name=None,
+    *args,
+    **kwargs,
+):
+    args = (
+        self,
+        hash_key,
+        range_comparison,
+        range_objs,
+        limit,
+        exclusive_start_key,
+        scan_index_forward,
+        projection_expressions,
+        index_name,
+        *args,
+    )
     if index_name is None and hash_key is not None and self.range_key_attr:
         partition = list(self.items.get(hash_key, {}).values())
         self.all_items = lambda: partition  # instance attribute shadows the method for this call only

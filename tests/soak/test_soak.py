@@ -42,7 +42,12 @@ pytestmark = [pytest.mark.soak, pytest.mark.timeout(int(os.environ.get("SOAK_TIM
 
 INVENTORY, SYNC = "InventoryEventsFunction", "AdsIndexSyncFunction"
 QUEUE, DLQ = "InventoryNotificationsQueue", "InventoryNotificationsDLQ"
-POISON = ['{"NotificationType": "FBA_INVENTORY_AVAILABILITY_CHANGES", "Payload": {}}', "not json at all", "[]", '{"notificationType": "ITEM_INVENTORY_EVENT_CHANGE"}']
+POISON = [
+    '{"NotificationType": "FBA_INVENTORY_AVAILABILITY_CHANGES", "Payload": {}}',
+    "not json at all",
+    "[]",
+    '{"notificationType": "ITEM_INVENTORY_EVENT_CHANGE"}',
+]
 SEND_CHUNK = 100  # messages enqueued before the mapping drains the queue: moto scans the whole queue per message received
 FAULT_RATE = float(os.environ.get("SOAK_FAULT_RATE", "0.05"))
 
@@ -81,7 +86,9 @@ def _drain_delayed(sqs, mapping: EventSourceMapping, *, max_wait: float = 1200) 
     """Deliver the re-evaluations the handler scheduled with DelaySeconds, as they become visible."""
     deadline = time.monotonic() + max_wait
     while time.monotonic() < deadline:
-        attributes = sqs.get_queue_attributes(QueueUrl=mapping.queue_url, AttributeNames=["ApproximateNumberOfMessagesDelayed"])["Attributes"]
+        attributes = sqs.get_queue_attributes(QueueUrl=mapping.queue_url, AttributeNames=["ApproximateNumberOfMessagesDelayed"])[
+            "Attributes"
+        ]
         if int(attributes.get("ApproximateNumberOfMessagesDelayed", 0)) == 0 and not mapping.poll_once():
             return
         time.sleep(0.5)
@@ -117,14 +124,26 @@ def test_soak_no_message_lost_and_final_states_match_latest_facts(capsys):
     started = time.monotonic()
     clear_token_cache()
     try:
-        with faster_harness(verify=bool(os.environ.get("SOAK_VERIFY_MOTO"))), mock_aws(), AdsSimulator(workload.simulator_catalog()) as sim, AwsCallCounter() as aws:
+        with (
+            faster_harness(verify=bool(os.environ.get("SOAK_VERIFY_MOTO"))),
+            mock_aws(),
+            AdsSimulator(workload.simulator_catalog()) as sim,
+            AwsCallCounter() as aws,
+        ):
             reset_clients()
             _clear_parameter_caches()
             stack = local_stack(
-                parameters={"AdsApiEndpointOverride": sim.base_url, "LwaTokenEndpointOverride": sim.token_url, "DwellMinutes": 0, "LogLevel": "WARNING"}
+                parameters={
+                    "AdsApiEndpointOverride": sim.base_url,
+                    "LwaTokenEndpointOverride": sim.token_url,
+                    "DwellMinutes": 0,
+                    "LogLevel": "WARNING",
+                }
             )
             sqs = stack.client("sqs")
-            stack.client("secretsmanager").put_secret_value(SecretId=stack.refs["AdsCredentialsSecret"], SecretString=json.dumps(CREDENTIALS))
+            stack.client("secretsmanager").put_secret_value(
+                SecretId=stack.refs["AdsCredentialsSecret"], SecretString=json.dumps(CREDENTIALS)
+            )
             invoker = LambdaInvoker(TEMPLATE, stack)
 
             def invoke(function: str, event: dict):
@@ -140,7 +159,9 @@ def test_soak_no_message_lost_and_final_states_match_latest_facts(capsys):
 
             # When every message is delivered through the event source mapping, failures redelivered
             queue_url, dlq_url = stack.queues[QUEUE], stack.queues[DLQ]
-            mapping = EventSourceMapping(sqs=sqs, queue_url=queue_url, queue_arn=stack.queue_arns[QUEUE], invoke=lambda e: invoke(INVENTORY, e))
+            mapping = EventSourceMapping(
+                sqs=sqs, queue_url=queue_url, queue_arn=stack.queue_arns[QUEUE], invoke=lambda e: invoke(INVENTORY, e)
+            )
             run_started = time.monotonic()
             for start in range(0, len(bodies), SEND_CHUNK):
                 mapping.send(bodies[start : start + SEND_CHUNK])
@@ -157,7 +178,9 @@ def test_soak_no_message_lost_and_final_states_match_latest_facts(capsys):
                 mapping.send([m["Body"] for m in redrive])
                 for start in range(0, len(redrive), 10):
                     chunk = redrive[start : start + 10]
-                    sqs.delete_message_batch(QueueUrl=dlq_url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)])
+                    sqs.delete_message_batch(
+                        QueueUrl=dlq_url, Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)]
+                    )
                 redriven_total += len(redrive)
                 mapping.drain()
                 _drain_delayed(sqs, mapping)
@@ -167,7 +190,9 @@ def test_soak_no_message_lost_and_final_states_match_latest_facts(capsys):
             run_seconds = time.monotonic() - run_started
 
             left = queue_depth(sqs, queue_url) + int(
-                sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessagesDelayed"])["Attributes"]["ApproximateNumberOfMessagesDelayed"]
+                sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["ApproximateNumberOfMessagesDelayed"])["Attributes"][
+                    "ApproximateNumberOfMessagesDelayed"
+                ]
             )
             in_dlq = queue_depth(sqs, dlq_url)
             sent = aws.sqs_sent[queue_url]  # ours, the handler's re-evaluations, the redriven
@@ -188,9 +213,24 @@ def test_soak_no_message_lost_and_final_states_match_latest_facts(capsys):
 
     wrong = {key: (final[key], state) for key, state in expected.items() if final[key] != state}
     figures = _figures(
-        total=total, n_asins=n_asins, workload=workload, duplicates=duplicates, late=late, poison=len(poison), messages=len(bodies),
-        setup_seconds=setup_seconds, run_seconds=run_seconds, stats=stats, in_dlq=in_dlq, redriven=redriven_total, reevaluations=reevaluations,
-        ads_calls=ads_calls, faults=faults, aws_calls=aws_calls, wrong=len(wrong), expected=expected,
+        total=total,
+        n_asins=n_asins,
+        workload=workload,
+        duplicates=duplicates,
+        late=late,
+        poison=len(poison),
+        messages=len(bodies),
+        setup_seconds=setup_seconds,
+        run_seconds=run_seconds,
+        stats=stats,
+        in_dlq=in_dlq,
+        redriven=redriven_total,
+        reevaluations=reevaluations,
+        ads_calls=ads_calls,
+        faults=faults,
+        aws_calls=aws_calls,
+        wrong=len(wrong),
+        expected=expected,
     )
     with capsys.disabled():
         print("\n" + figures)
@@ -220,21 +260,48 @@ def _diagnose(stack, workload, ads, requests) -> str:
         ledger = ddb.get_item(TableName=stack.tables["LedgerTable"], Key={"pk": {"S": ref}}).get("Item", {})
         lines.append(f"{ad}: ledger {json.dumps(ledger, default=str)[:600]}")
         for asin in ad.asins:
-            items = ddb.query(TableName=stack.tables["AuditTable"], KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": f"{US}#{asin}"}})["Items"]
+            items = ddb.query(
+                TableName=stack.tables["AuditTable"],
+                KeyConditionExpression="pk = :p",
+                ExpressionAttributeValues={":p": {"S": f"{US}#{asin}"}},
+            )["Items"]
             for item in items:
                 if item["entity_id"]["S"] == ad.ad_id:
-                    lines.append(f"    audit {item['sk']['S']} {item['result']['S']} {item['from_state']['S']}->{item['to_state']['S']} {item.get('error', {}).get('S', '')[:80]}")
+                    lines.append(
+                        f"    audit {item['sk']['S']} {item['result']['S']} {item['from_state']['S']}->{item['to_state']['S']} {item.get('error', {}).get('S', '')[:80]}"
+                    )
         named = [r for r in requests if ad.ad_id in json.dumps(r.json) or ad.ad_id in json.dumps(r.query)]
         lines += [f"    ads api {r.method} {r.path} {r.status} fault={r.fault} {json.dumps(r.json)[:160]}" for r in named[-8:]]
     return "\n".join(lines)
 
 
-def _figures(*, total, n_asins, workload, duplicates, late, poison, messages, setup_seconds, run_seconds, stats, in_dlq, redriven,
-             reevaluations, ads_calls, faults, aws_calls, wrong, expected) -> str:
+def _figures(
+    *,
+    total,
+    n_asins,
+    workload,
+    duplicates,
+    late,
+    poison,
+    messages,
+    setup_seconds,
+    run_seconds,
+    stats,
+    in_dlq,
+    redriven,
+    reevaluations,
+    ads_calls,
+    faults,
+    aws_calls,
+    wrong,
+    expected,
+) -> str:
     states = Counter(expected.values())
     products = Counter(ad.product for ad in workload.ads)
     state_changes = sum(n for call, n in ads_calls.items() if call.startswith("PUT "))
-    rereads = sum(n for call, n in ads_calls.items() if call.startswith(("POST /sp/productAds/list", "POST /sb/v4/ads/list", "GET /sd/productAds")))
+    rereads = sum(
+        n for call, n in ads_calls.items() if call.startswith(("POST /sp/productAds/list", "POST /sb/v4/ads/list", "GET /sd/productAds"))
+    )
     aws_total = sum(aws_calls.values())
     top = ", ".join(f"{k} {v}" for k, v in aws_calls.most_common(8))
     ads = ", ".join(f"{k} {v}" for k, v in ads_calls.most_common())

@@ -97,7 +97,9 @@ class Workload:
         }
 
     def profile(self) -> Profile:
-        return Profile(profile_id=self.profile_id, country_code="US", marketplace_id=US, account_id=SELLER, account_type="seller", region=Region.NA)
+        return Profile(
+            profile_id=self.profile_id, country_code="US", marketplace_id=US, account_id=SELLER, account_type="seller", region=Region.NA
+        )
 
     def entities(self) -> list[AdEntity]:
         """What the Ads API client's list calls make of the catalog (the same parsers)."""
@@ -116,12 +118,25 @@ class Workload:
                 raw["SP"].append({"adId": ad.ad_id, "adGroupId": "1", "campaignId": "11", "state": state, "sku": ad.skus[0]})
             elif ad.product == "SB":
                 raw["SB"].append(
-                    {"adId": ad.ad_id, "adGroupId": "2", "campaignId": "22", "name": f"sb {ad.ad_id}", "state": state,
-                     "creative": {"type": "PRODUCT_COLLECTION", "asins": list(ad.asins)}}
+                    {
+                        "adId": ad.ad_id,
+                        "adGroupId": "2",
+                        "campaignId": "22",
+                        "name": f"sb {ad.ad_id}",
+                        "state": state,
+                        "creative": {"type": "PRODUCT_COLLECTION", "asins": list(ad.asins)},
+                    }
                 )
             else:
                 raw["SD"].append(
-                    {"adId": int(ad.ad_id), "adGroupId": 3, "campaignId": 33, "state": state.lower(), "asin": ad.asins[0], "sku": ad.skus[0]}
+                    {
+                        "adId": int(ad.ad_id),
+                        "adGroupId": 3,
+                        "campaignId": 33,
+                        "state": state.lower(),
+                        "asin": ad.asins[0],
+                        "sku": ad.skus[0],
+                    }
                 )
         return raw
 
@@ -134,7 +149,7 @@ class Workload:
             if current is None or (fact.event_time, fact.notification_id) > (current.event_time, current.notification_id):
                 latest[fact.sku] = fact
         available: dict[str, int] = {}
-        for sku, fact in latest.items():
+        for fact in latest.values():
             available[fact.asin] = available.get(fact.asin, 0) + fact.fulfillable
         out = {asin: available[asin] <= 0 for asin in available}  # an ASIN never notified is not out
         expected: dict[tuple[str, str], str] = {}
@@ -159,7 +174,10 @@ def build_workload(n_asins: int, *, seed: int = 7, operator_paused_every: int = 
         if i % 5 == 0:
             featured = (asin, asins[i + 1]) if i % 10 == 0 and i + 1 < n_asins else (asin,)
             ads.append(Ad("SB", f"2{len(ads):09d}", featured))
-    ads = [Ad(a.product, a.ad_id, a.asins, a.skus, operator_paused=(n % operator_paused_every == operator_paused_every - 1)) for n, a in enumerate(ads)]
+    ads = [
+        Ad(a.product, a.ad_id, a.asins, a.skus, operator_paused=(n % operator_paused_every == operator_paused_every - 1))
+        for n, a in enumerate(ads)
+    ]
     return Workload(skus_by_asin=skus_by_asin, ads=ads)
 
 
@@ -167,10 +185,7 @@ def one_asin_workload(n_entities: int, asin: str = "B0000000N1") -> Workload:
     """One ASIN (one SKU) advertised by n entities, round-robin over SP, SB and SD."""
     sku = f"SKU-{asin}"
     products = ("SP", "SB", "SD")
-    ads = [
-        Ad(products[i % 3], f"{i % 3 + 1}{i:09d}", (asin,), (sku,) if products[i % 3] != "SB" else ())
-        for i in range(n_entities)
-    ]
+    ads = [Ad(products[i % 3], f"{i % 3 + 1}{i:09d}", (asin,), (sku,) if products[i % 3] != "SB" else ()) for i in range(n_entities)]
     return Workload(skus_by_asin={asin: (sku,)}, ads=ads)
 
 
@@ -204,7 +219,9 @@ def fba_notification(asin: str, sku: str, fulfillable: int, *, at: datetime, nid
     return fba(asin, sku, fulfillable, minutes=(at - T0) / timedelta(minutes=1), nid=nid, seller=SELLER, marketplace=US)
 
 
-def sqs_delivery_order(facts: list[Fact], *, seed: int = 13, duplicate_rate: float = 0.03, late_rate: float = 0.01, window: int = 100) -> tuple[list[str], int, int]:
+def sqs_delivery_order(
+    facts: list[Fact], *, seed: int = 13, duplicate_rate: float = 0.03, late_rate: float = 0.01, window: int = 100
+) -> tuple[list[str], int, int]:
     """Bodies in the order SQS would hand them over: shuffled within windows (best-effort order), a share
     re-sent by SP-API as new messages (same NotificationId) somewhere later, a share arriving late (after
     newer facts of the same SKU). Returns (bodies, duplicates, late)."""

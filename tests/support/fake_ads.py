@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Sequence
+from collections.abc import Sequence
 
 from stockguard.ads.errors import AdsApiRetryableError
 from stockguard.ads.port import Outcome, Profile, Region, UpdateResult
-from stockguard.domain.ads import AdEntity, AdProduct, EntityState, EntityType, MAX_UPDATE_BATCH
+from stockguard.domain.ads import MAX_UPDATE_BATCH, AdEntity, AdProduct, EntityState, EntityType
 
 
 class FakeAdsApi:
@@ -16,6 +16,9 @@ class FakeAdsApi:
         self.entities = {e.ref.id: e for e in entities}
         self.calls: Counter[str] = Counter()
         self.set_calls: list[tuple[str, str, str, list[tuple[str, str]]]] = []
+        # One row per get_states invocation (profile, ad product, entity type, ids), whatever its chunking:
+        # what "one re-read per (profile, ad product, entity type) group" is checked against.
+        self.get_calls: list[tuple[str, str, str, list[str]]] = []
         self.fail_next_set: list[Outcome] = []  # outcomes forced on the next set_states calls (whole call)
         self.raise_on_get: int = 0  # number of get_states calls that raise a retryable error
 
@@ -42,6 +45,7 @@ class FakeAdsApi:
     def get_states(self, region, profile_id, ad_product, entity_type, entity_ids: Sequence[str]) -> dict[str, EntityState]:
         size = MAX_UPDATE_BATCH[(ad_product, entity_type)]
         self.calls[f"get_states:{ad_product}"] += -(-len(entity_ids) // size)
+        self.get_calls.append((profile_id, ad_product.value, entity_type.value, list(entity_ids)))
         if self.raise_on_get:
             self.raise_on_get -= 1
             raise AdsApiRetryableError("throttled (fake)", status=429)

@@ -63,14 +63,16 @@ class FakeNotificationsApi:
 
     # --- lifecycle -------------------------------------------------------------------------------
 
-    def start(self) -> "FakeNotificationsApi":
+    def start(self) -> FakeNotificationsApi:
         fake = self
 
         class Handler(_Handler):
             owner = fake
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-notifications-api", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-notifications-api", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -81,7 +83,7 @@ class FakeNotificationsApi:
         if self._thread:
             self._thread.join()
 
-    def __enter__(self) -> "FakeNotificationsApi":
+    def __enter__(self) -> FakeNotificationsApi:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -127,7 +129,9 @@ class FakeNotificationsApi:
         }
         return subscription_id
 
-    def fail_next(self, method: str, path_prefix: str, status: int, *, code: str = "", message: str = "", details: str = "", times: int = 1) -> None:
+    def fail_next(
+        self, method: str, path_prefix: str, status: int, *, code: str = "", message: str = "", details: str = "", times: int = 1
+    ) -> None:
         """Answer the next `times` matching requests with `status` and an SP-API error body."""
         error = {"code": code or _default_code(status), "message": message or f"forced {status}"}
         if details:
@@ -156,12 +160,18 @@ class FakeNotificationsApi:
                 return 415, _error("UnsupportedMediaType", "The request payload is in an unsupported format.")
             if path == DESTINATIONS_PATH:
                 if kind != "grantless":
-                    return 403, _error("Unauthorized", "Access to requested resource is denied.", "destination operations need a grantless token")
+                    return 403, _error(
+                        "Unauthorized", "Access to requested resource is denied.", "destination operations need a grantless token"
+                    )
                 return self._create_destination(body) if method == "POST" else self._list_destinations(method)
             if path.startswith(SUBSCRIPTIONS_PREFIX):
                 if kind != "seller":
-                    return 403, _error("Unauthorized", "Access to requested resource is denied.", "subscription operations need the selling partner's token")
-                notification_type = path[len(SUBSCRIPTIONS_PREFIX):]
+                    return 403, _error(
+                        "Unauthorized",
+                        "Access to requested resource is denied.",
+                        "subscription operations need the selling partner's token",
+                    )
+                notification_type = path[len(SUBSCRIPTIONS_PREFIX) :]
                 if method == "GET":
                     return self._get_subscription(notification_type)
                 if method == "POST":
@@ -228,7 +238,11 @@ class FakeNotificationsApi:
                 return 400, _error("InvalidInput", problem)
         if notification_type in self.subscriptions:
             return 409, _error("Conflict", "The resource specified conflicts with the current state.")
-        subscription = {"subscriptionId": str(uuid.uuid4()), "payloadVersion": body["payloadVersion"], "destinationId": body["destinationId"]}
+        subscription = {
+            "subscriptionId": str(uuid.uuid4()),
+            "payloadVersion": body["payloadVersion"],
+            "destinationId": body["destinationId"],
+        }
         if directive is not None:
             subscription["processingDirective"] = directive
         self.subscriptions[notification_type] = subscription

@@ -5,8 +5,8 @@ redelivery, and the invariants every fault must leave intact."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from stockguard.ads.port import UpdateResult
 from stockguard.domain.ads import EntityState
@@ -47,7 +47,10 @@ def wipe_tables(tables: dict[str, str]) -> None:
     for name in tables.values():
         table = resource.Table(name)
         keys = [k["AttributeName"] for k in table.key_schema]
-        kwargs: dict = {"ProjectionExpression": ", ".join(f"#k{i}" for i in range(len(keys))), "ExpressionAttributeNames": {f"#k{i}": k for i, k in enumerate(keys)}}
+        kwargs: dict = {
+            "ProjectionExpression": ", ".join(f"#k{i}" for i in range(len(keys))),
+            "ExpressionAttributeNames": {f"#k{i}": k for i, k in enumerate(keys)},
+        }
         while True:
             page = table.scan(**kwargs)
             with table.batch_writer() as writer:
@@ -121,7 +124,11 @@ class Problems:
 
 
 def _diff(name: str, actual: dict, expected: dict) -> list[str]:
-    return [f"{name} {k}: {actual.get(k)} != expected {expected.get(k)}" for k in sorted(set(actual) | set(expected)) if actual.get(k) != expected.get(k)]
+    return [
+        f"{name} {k}: {actual.get(k)} != expected {expected.get(k)}"
+        for k in sorted(set(actual) | set(expected))
+        if actual.get(k) != expected.get(k)
+    ]
 
 
 def consistency_problems(

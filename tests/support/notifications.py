@@ -15,7 +15,9 @@ def ts(minutes: float) -> str:
     return (T0 + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-def fba(asin: str, sku: str, fulfillable: int, *, minutes: float, nid: str, seller: str = SELLER, marketplace: str = US, inbound: int = 0) -> dict:
+def fba(
+    asin: str, sku: str, fulfillable: int, *, minutes: float, nid: str, seller: str = SELLER, marketplace: str = US, inbound: int = 0
+) -> dict:
     return {
         "NotificationVersion": "1.0",
         "NotificationType": "FBA_INVENTORY_AVAILABILITY_CHANGES",
@@ -70,8 +72,20 @@ def item_inventory(asin: str, quantity: int, *, minutes: float, nid: str, accoun
 
 
 def any_offer_changed(asin: str, *, we_win: bool | None, minutes: float, nid: str, seller: str = SELLER, marketplace: str = US) -> dict:
-    ours = {"SellerId": seller, "SubCondition": "new", "IsFulfilledByAmazon": True, "ListingPrice": {"Amount": 10.0, "CurrencyCode": "USD"}, "Shipping": {"Amount": 0.0, "CurrencyCode": "USD"}}
-    other = {"SellerId": "OTHERSELLER1", "SubCondition": "new", "IsFulfilledByAmazon": True, "ListingPrice": {"Amount": 9.0, "CurrencyCode": "USD"}, "Shipping": {"Amount": 0.0, "CurrencyCode": "USD"}}
+    ours = {
+        "SellerId": seller,
+        "SubCondition": "new",
+        "IsFulfilledByAmazon": True,
+        "ListingPrice": {"Amount": 10.0, "CurrencyCode": "USD"},
+        "Shipping": {"Amount": 0.0, "CurrencyCode": "USD"},
+    }
+    other = {
+        "SellerId": "OTHERSELLER1",
+        "SubCondition": "new",
+        "IsFulfilledByAmazon": True,
+        "ListingPrice": {"Amount": 9.0, "CurrencyCode": "USD"},
+        "Shipping": {"Amount": 0.0, "CurrencyCode": "USD"},
+    }
     if we_win is not None:
         ours["IsBuyBoxWinner"] = we_win
         other["IsBuyBoxWinner"] = not we_win
@@ -84,7 +98,13 @@ def any_offer_changed(asin: str, *, we_win: bool | None, minutes: float, nid: st
         "Payload": {
             "AnyOfferChangedNotification": {
                 "SellerId": seller,
-                "OfferChangeTrigger": {"MarketplaceId": marketplace, "ASIN": asin, "ItemCondition": "new", "TimeOfOfferChange": ts(minutes), "OfferChangeType": "FeaturedOffer"},
+                "OfferChangeTrigger": {
+                    "MarketplaceId": marketplace,
+                    "ASIN": asin,
+                    "ItemCondition": "new",
+                    "TimeOfOfferChange": ts(minutes),
+                    "OfferChangeType": "FeaturedOffer",
+                },
                 "Offers": [ours, other],
             }
         },
@@ -101,7 +121,12 @@ def sqs_event(*bodies: dict | str, queue: str = "InventoryNotificationsQueue", r
                 "messageId": f"msg-{i}-{digest[:8]}",
                 "receiptHandle": f"rh-{i}",
                 "body": text,
-                "attributes": {"ApproximateReceiveCount": str(receive_count), "SentTimestamp": "1762070400000", "SenderId": "437568002678", "ApproximateFirstReceiveTimestamp": "1762070400000"},
+                "attributes": {
+                    "ApproximateReceiveCount": str(receive_count),
+                    "SentTimestamp": "1762070400000",
+                    "SenderId": "437568002678",
+                    "ApproximateFirstReceiveTimestamp": "1762070400000",
+                },
                 "messageAttributes": {},
                 "md5OfBody": digest,
                 "eventSource": "aws:sqs",

@@ -24,9 +24,7 @@ def make_services(tables: dict[str, str], ads, config: StockGuardConfig | None =
         ledger=LedgerRepository(tables["LedgerTable"]),
         audit=AuditLog(tables["AuditTable"]),
         index=index,
-        profiles=ProfileResolver(
-            mapping=config.profile_mapping, repository=index, ads=ads, region_for_marketplace=region_for_marketplace
-        ),
+        profiles=ProfileResolver(mapping=config.profile_mapping, repository=index, ads=ads, region_for_marketplace=region_for_marketplace),
         ads=ads,
         region_for=region_for_marketplace,
         metrics=RecordingMetrics(),

@@ -8,7 +8,8 @@ quantity.
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -128,7 +129,9 @@ def aoc_body(offers: Sequence[dict[str, Any]] = (), *, condition: str | None = "
     }
 
 
-def pricing_health_body(*, issue_type: str = "BuyBoxDisqualification", condition: str | None = "new", notification_id: str = "ph-1") -> dict[str, Any]:
+def pricing_health_body(
+    *, issue_type: str = "BuyBoxDisqualification", condition: str | None = "new", notification_id: str = "ph-1"
+) -> dict[str, Any]:
     trigger: dict[str, Any] = {"marketplaceId": MARKETPLACE, "asin": ASIN, "timeOfOfferChange": "2026-11-03T09:00:00.000Z"}
     if condition is not None:
         trigger["itemCondition"] = condition
@@ -278,10 +281,16 @@ def recased(draw: st.DrawFn, body: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-json_scalars = st.none() | st.booleans() | st.integers(-(2**40), 2**40) | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12)
-json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3), max_leaves=8)
+json_scalars = (
+    st.none() | st.booleans() | st.integers(-(2**40), 2**40) | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=12)
+)
+json_values = st.recursive(
+    json_scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3), max_leaves=8
+)
 # Prefixed so that an extra key never collides with a schema key (whatever the casing).
-extra_keys = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789", min_size=1, max_size=10).map(lambda s: "zz" + s)
+extra_keys = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_0123456789", min_size=1, max_size=10).map(
+    lambda s: "zz" + s
+)
 
 
 def object_paths(body: Any, path: Path = ()) -> list[Path]:

@@ -31,7 +31,9 @@ def test_template_values_reach_the_ads_api_client(monkeypatch):
     assert (client._transport.timeout, client._transport.max_attempts) == (12.0, 3)
 
 
-@pytest.mark.parametrize(("name", "value"), [("ADS_API_TIMEOUT_SECONDS", "0"), ("ADS_API_MAX_ATTEMPTS", "0"), ("ADS_API_MAX_ATTEMPTS", "many")])
+@pytest.mark.parametrize(
+    ("name", "value"), [("ADS_API_TIMEOUT_SECONDS", "0"), ("ADS_API_MAX_ATTEMPTS", "0"), ("ADS_API_MAX_ATTEMPTS", "many")]
+)
 def test_a_bad_value_fails_the_cold_start_naming_it(monkeypatch, name, value):
     with pytest.raises(RuntimeError, match=name):
         _environment(monkeypatch, **{name: value})

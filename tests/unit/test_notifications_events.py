@@ -14,7 +14,17 @@ from stockguard.notifications import NotificationError, parse_notification
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 FILES = sorted(EVENTS.glob("*.json"))
 QUEUE_ARN = "arn:aws:sqs:us-east-1:123456789012:{}"
-RECORD_KEYS = {"messageId", "receiptHandle", "body", "attributes", "messageAttributes", "md5OfBody", "eventSource", "eventSourceARN", "awsRegion"}
+RECORD_KEYS = {
+    "messageId",
+    "receiptHandle",
+    "body",
+    "attributes",
+    "messageAttributes",
+    "md5OfBody",
+    "eventSource",
+    "eventSourceARN",
+    "awsRegion",
+}
 ATTRIBUTE_KEYS = {"ApproximateReceiveCount", "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp"}
 
 # file -> per record: None = parses, else a substring of the NotificationError.
@@ -31,10 +41,17 @@ def _records(path: Path) -> list[dict]:
 def test_the_documented_files_exist():
     names = {p.name for p in FILES}
     assert names == {
-        "inventory_fba_stock_out.json", "inventory_fba_restock.json", "inventory_item_event_change.json",
-        "inventory_item_stock_out.json", "inventory_duplicate.json", "inventory_out_of_order.json",
-        "inventory_malformed.json", "offer_any_offer_changed_lost.json", "offer_any_offer_changed_regained.json",
-        "offer_pricing_health.json", "offer_malformed.json",
+        "inventory_fba_stock_out.json",
+        "inventory_fba_restock.json",
+        "inventory_item_event_change.json",
+        "inventory_item_stock_out.json",
+        "inventory_duplicate.json",
+        "inventory_out_of_order.json",
+        "inventory_malformed.json",
+        "offer_any_offer_changed_lost.json",
+        "offer_any_offer_changed_regained.json",
+        "offer_pricing_health.json",
+        "offer_malformed.json",
     }
     readme = (EVENTS / "README.md").read_text()
     assert all(f"`{name}`" in readme for name in names)

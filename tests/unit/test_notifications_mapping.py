@@ -94,7 +94,7 @@ def test_item_keeps_the_newest_window_per_product():
 def test_item_event_time_is_the_envelope_event_time_and_required():
     # The facts are timed by their window's endTime; the notification by the envelope eventTime.
     assert parse_notification(item_body()).event_time == datetime(2026, 11, 2, 11, 5, 32, tzinfo=UTC)
-    with pytest.raises(NotificationError, match="^eventTime: field required$"):
+    with pytest.raises(NotificationError, match=r"^eventTime: field required$"):
         parse_notification(drop_path(item_body(), ("eventTime",)))
 
 
@@ -122,7 +122,9 @@ def test_reevaluate_times_are_utc():
     paris = datetime(2026, 11, 2, 11, 0, tzinfo=timezone(timedelta(hours=1)))
     assert json.loads(build_reevaluate_message([product], at=paris, notification_id="n"))["eventTime"] == "2026-11-02T10:00:00.000000Z"
     naive = datetime(2026, 11, 2, 10, 0)
-    assert parse_notification(build_reevaluate_message([product], at=naive, notification_id="n")).event_time == datetime(2026, 11, 2, 10, 0, tzinfo=UTC)
+    assert parse_notification(build_reevaluate_message([product], at=naive, notification_id="n")).event_time == datetime(
+        2026, 11, 2, 10, 0, tzinfo=UTC
+    )
 
 
 def test_reevaluate_message_shape():
@@ -145,12 +147,23 @@ def test_reevaluate_message_needs_products_and_id():
 
 
 def test_reevaluate_accepts_pascal_case_top_level_keys():
-    body = {"NotificationType": "STOCKGUARD_REEVALUATE", "EventTime": "2026-11-02T10:00:00Z", "NotificationId": "n", "Products": [{"accountId": SELLER, "marketplaceId": MARKETPLACE, "asin": ASIN}]}
+    body = {
+        "NotificationType": "STOCKGUARD_REEVALUATE",
+        "EventTime": "2026-11-02T10:00:00Z",
+        "NotificationId": "n",
+        "Products": [{"accountId": SELLER, "marketplaceId": MARKETPLACE, "asin": ASIN}],
+    }
     assert parse_notification(body).reevaluate[0].asin == ASIN
 
 
 def test_reevaluate_without_products_is_rejected():
-    body = json.loads(build_reevaluate_message([ProductKey(account_id=SELLER, marketplace_id=MARKETPLACE, asin=ASIN)], at=datetime(2026, 11, 2, tzinfo=UTC), notification_id="n"))
+    body = json.loads(
+        build_reevaluate_message(
+            [ProductKey(account_id=SELLER, marketplace_id=MARKETPLACE, asin=ASIN)],
+            at=datetime(2026, 11, 2, tzinfo=UTC),
+            notification_id="n",
+        )
+    )
     with pytest.raises(NotificationError, match="products"):
         parse_notification(set_path(body, ("products",), []))
 

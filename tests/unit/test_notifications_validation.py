@@ -8,6 +8,7 @@ import pytest
 
 from stockguard.notifications import NotificationError, parse_notification
 from tests.unit.notifications_strategies import (
+    SELLER,
     aoc_body,
     drop_path,
     fba_body,
@@ -17,7 +18,6 @@ from tests.unit.notifications_strategies import (
     reevaluate_body,
     render,
     set_path,
-    SELLER,
 )
 
 FBA_ENTRY = ("Payload", "FulfillmentInventoryByMarketplace", 0)

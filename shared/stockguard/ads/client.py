@@ -17,7 +17,8 @@ import logging
 import random
 import time
 from collections import Counter
-from typing import Any, Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -62,7 +63,9 @@ def _error_from(info: CallInfo, response: httpx.Response) -> AdsApiError:
     body = body if isinstance(body, dict) else {}
     code = str(body.get("code") or "")
     message = str(body.get("message") or body.get("details") or "")[:ERROR_TEXT_MAX]
-    return AdsApiError(f"{info.method} {info.path}: HTTP {response.status_code} {code} {message}".strip(), status=response.status_code, code=code)
+    return AdsApiError(
+        f"{info.method} {info.path}: HTTP {response.status_code} {code} {message}".strip(), status=response.status_code, code=code
+    )
 
 
 class AdsApiClient:
@@ -136,7 +139,9 @@ class AdsApiClient:
             response = self._transport.send(info, self._endpoints.api(region) + path, headers=headers, json=body, params=params)
             if response.status_code != 401 or retried_401:
                 break
-            logger.info("Ads API answered 401: refreshing the access token once", extra={"method": method, "path": path, "profile_id": profile_id})
+            logger.info(
+                "Ads API answered 401: refreshing the access token once", extra={"method": method, "path": path, "profile_id": profile_id}
+            )
             token = self._tokens.refresh_after_401(token_url, token)
         if response.status_code >= 400:
             raise _error_from(info, response)
@@ -187,7 +192,9 @@ class AdsApiClient:
             try:
                 results.extend(self._put(region, profile_id, route, chunk))
             except AdsApiRetryableError as error:
-                results.extend(UpdateResult(entity_id=i, outcome=Outcome.THROTTLED, error_code="RETRYABLE", error_message=str(error)) for i in ids)
+                results.extend(
+                    UpdateResult(entity_id=i, outcome=Outcome.THROTTLED, error_code="RETRYABLE", error_message=str(error)) for i in ids
+                )
             except AdsApiError as error:
                 code = error.code or (f"HTTP_{error.status}" if error.status else "ERROR")
                 results.extend(UpdateResult(entity_id=i, outcome=Outcome.FAILED, error_code=code, error_message=str(error)) for i in ids)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError, field_validator
 
@@ -52,14 +52,14 @@ def _parse(data: object, where: str) -> AdsCredentials:
 def _no_botocore_debug() -> Iterator[None]:
     """botocore logs whole responses at DEBUG (GetSecretValue = the secret itself): never let that out."""
     loggers = [logging.getLogger(n) for n in ("botocore.parsers", "botocore.endpoint", "botocore.hooks", "botocore.retryhandler")]
-    saved = [l.level for l in loggers]
-    for l in loggers:
-        l.setLevel(max(l.level, logging.INFO) if l.level else logging.INFO)
+    saved = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(max(lg.level, logging.INFO) if lg.level else logging.INFO)
     try:
         yield
     finally:
-        for l, level in zip(loggers, saved):
-            l.setLevel(level)
+        for lg, level in zip(loggers, saved, strict=True):
+            lg.setLevel(level)
 
 
 def _failure(error: BaseException) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from stockguard.ads.errors import AdsApiError
 from stockguard.ads.port import Profile, Region

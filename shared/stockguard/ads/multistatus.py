@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from stockguard.ads.port import Outcome, UpdateResult
 
@@ -41,8 +42,8 @@ def _item_error(entity_id: str, item: Mapping[str, Any]) -> UpdateResult:
     first = errors[0] if errors and isinstance(errors[0], Mapping) else {}
     error_type = str(first.get("errorType") or "")
     value = first.get("errorValue")
-    detail = next(iter(value.values()), {}) if isinstance(value, Mapping) and value else {}
-    detail = detail if isinstance(detail, Mapping) else {}
+    candidate: object = next(iter(value.values()), {}) if isinstance(value, Mapping) and value else {}
+    detail: Mapping[str, Any] = candidate if isinstance(candidate, Mapping) else {}
     reason = str(detail.get("reason") or "")
     throttled = error_type.lower() in THROTTLED_ERROR_TYPES or reason in THROTTLED_REASONS
     return UpdateResult(

@@ -7,8 +7,9 @@ synchronous and raises stockguard.ads.errors.AdsApiRetryableError when the calle
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
-from typing import Protocol, Sequence
+from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict
 

@@ -4,9 +4,10 @@ backoff with full jitter (ads-api.md §8), and a time budget so a Lambda never s
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any, Callable
+from typing import Any
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 
@@ -18,11 +19,11 @@ class TimeBudget:
     deadline: float  # a time.monotonic() value
 
     @classmethod
-    def seconds(cls, n: float) -> "TimeBudget":
+    def seconds(cls, n: float) -> TimeBudget:
         return cls(time.monotonic() + n)
 
     @classmethod
-    def from_lambda_context(cls, context: Any, reserve_seconds: float = 10) -> "TimeBudget":
+    def from_lambda_context(cls, context: Any, reserve_seconds: float = 10) -> TimeBudget:
         """The Lambda's remaining time minus a reserve for writing the ledger and answering SQS."""
         remaining = context.get_remaining_time_in_millis() / 1000
         return cls(time.monotonic() + max(0.0, remaining - reserve_seconds))

@@ -38,23 +38,83 @@ class Route:
 
 
 def _route(product: AdProduct, entity: EntityType, **fields: object) -> tuple[tuple[AdProduct, EntityType], Route]:
-    return (product, entity), Route(update_max=MAX_UPDATE_BATCH[(product, entity)], **fields)  # type: ignore[arg-type]
+    return (product, entity), Route(update_max=MAX_UPDATE_BATCH[(product, entity)], **fields)  # type: ignore[arg-type]  # the ROUTES table below passes each Route field by name, with its type
 
 
 ROUTES: dict[tuple[AdProduct, EntityType], Route] = dict(
     [
-        _route(AdProduct.SP, EntityType.AD, list_path="/sp/productAds/list", update_path="/sp/productAds", media=SP_AD_MEDIA,
-               collection="productAds", id_key="adId", id_filter="adIdFilter", id_filter_max=1000, page_size=1000),
-        _route(AdProduct.SP, EntityType.CAMPAIGN, list_path="/sp/campaigns/list", update_path="/sp/campaigns", media=SP_CAMPAIGN_MEDIA,
-               collection="campaigns", id_key="campaignId", id_filter="campaignIdFilter", id_filter_max=1000, page_size=1000),
-        _route(AdProduct.SB, EntityType.AD, list_path="/sb/v4/ads/list", update_path="/sb/v4/ads", media=SB_AD_MEDIA,
-               collection="ads", id_key="adId", id_filter="adIdFilter", id_filter_max=10, page_size=100),
-        _route(AdProduct.SB, EntityType.CAMPAIGN, list_path="/sb/v4/campaigns/list", update_path="/sb/v4/campaigns", media=SB_CAMPAIGN_MEDIA,
-               collection="campaigns", id_key="campaignId", id_filter="campaignIdFilter", id_filter_max=10, page_size=100),
-        _route(AdProduct.SD, EntityType.AD, list_path="/sd/productAds", update_path="/sd/productAds", media=SD_MEDIA,
-               collection="", id_key="adId", id_filter="adIdFilter", id_filter_max=100, page_size=100),
-        _route(AdProduct.SD, EntityType.CAMPAIGN, list_path="/sd/campaigns", update_path="/sd/campaigns", media=SD_MEDIA,
-               collection="", id_key="campaignId", id_filter="campaignIdFilter", id_filter_max=100, page_size=100),
+        _route(
+            AdProduct.SP,
+            EntityType.AD,
+            list_path="/sp/productAds/list",
+            update_path="/sp/productAds",
+            media=SP_AD_MEDIA,
+            collection="productAds",
+            id_key="adId",
+            id_filter="adIdFilter",
+            id_filter_max=1000,
+            page_size=1000,
+        ),
+        _route(
+            AdProduct.SP,
+            EntityType.CAMPAIGN,
+            list_path="/sp/campaigns/list",
+            update_path="/sp/campaigns",
+            media=SP_CAMPAIGN_MEDIA,
+            collection="campaigns",
+            id_key="campaignId",
+            id_filter="campaignIdFilter",
+            id_filter_max=1000,
+            page_size=1000,
+        ),
+        _route(
+            AdProduct.SB,
+            EntityType.AD,
+            list_path="/sb/v4/ads/list",
+            update_path="/sb/v4/ads",
+            media=SB_AD_MEDIA,
+            collection="ads",
+            id_key="adId",
+            id_filter="adIdFilter",
+            id_filter_max=10,
+            page_size=100,
+        ),
+        _route(
+            AdProduct.SB,
+            EntityType.CAMPAIGN,
+            list_path="/sb/v4/campaigns/list",
+            update_path="/sb/v4/campaigns",
+            media=SB_CAMPAIGN_MEDIA,
+            collection="campaigns",
+            id_key="campaignId",
+            id_filter="campaignIdFilter",
+            id_filter_max=10,
+            page_size=100,
+        ),
+        _route(
+            AdProduct.SD,
+            EntityType.AD,
+            list_path="/sd/productAds",
+            update_path="/sd/productAds",
+            media=SD_MEDIA,
+            collection="",
+            id_key="adId",
+            id_filter="adIdFilter",
+            id_filter_max=100,
+            page_size=100,
+        ),
+        _route(
+            AdProduct.SD,
+            EntityType.CAMPAIGN,
+            list_path="/sd/campaigns",
+            update_path="/sd/campaigns",
+            media=SD_MEDIA,
+            collection="",
+            id_key="campaignId",
+            id_filter="campaignIdFilter",
+            id_filter_max=100,
+            page_size=100,
+        ),
     ]
 )
 

@@ -8,12 +8,13 @@ timeline and a summary; exits non-zero if anything failed or an expected outcome
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 import time
 from collections import Counter
 
-from stockguard.cli.output import action_line, summarize_actions
+from stockguard.cli.output import action_line, action_verb, result_text, summarize_actions
 from stockguard.cli.scenario import DEMO_CONFIG, Step, steps
 
 
@@ -41,37 +42,56 @@ def run(args: argparse.Namespace) -> int:
     from stockguard.cli.embedded import EmbeddedStack
 
     started = time.monotonic()
-    log = open(args.log_file, "w", encoding="utf-8") if args.log_file else None
     out = sys.stdout
     problems: list[str] = []
-    try:
-        with EmbeddedStack(config_text=json.dumps(DEMO_CONFIG), log_stream=log) as embedded:
-            sync = embedded.sync_index()
-            if not args.json:
-                print("StockGuard demo: moto + Ads API simulator on 127.0.0.1, real handlers from template.yaml", file=out)
-                print(f"index sync: {sync['profiles']} profiles, {sync['entities']} ad entities\n", file=out)
-                print(f"{'time':<6} {'event / decision':<60}", file=out)
-            for step in steps():
-                seen_actions, seen_decisions = len(embedded.run.actions), len(embedded.run.decisions)
-                embedded.deliver(list(step.bodies))
-                _print_step(step, embedded.run.actions[seen_actions:], embedded.run.decisions[seen_decisions:], args.json)
-            seen_actions, seen_decisions = len(embedded.run.actions), len(embedded.run.decisions)
-            embedded.finish()
-            late = embedded.run.actions[seen_actions:]
-            if late and not args.json:
-                print(f"{late[0]['at'][11:16]:<6} re-evaluation after the dwell time", file=out)
-            for action in late:
-                _print_action(action, args.json)
-            problems += _check(embedded)
-            summary = _summary(embedded, sync, time.monotonic() - started, problems)
-    finally:
-        if log:
-            log.close()
+    with contextlib.ExitStack() as resources:
+        log = resources.enter_context(open(args.log_file, "w", encoding="utf-8")) if args.log_file else None
+        embedded = resources.enter_context(EmbeddedStack(config_text=json.dumps(DEMO_CONFIG), log_stream=log))
+        sync = embedded.sync_index()
+        if not args.json:
+            print("StockGuard demo: moto + Ads API simulator on 127.0.0.1, real handlers from template.yaml", file=out)
+            print(f"index sync: {sync['profiles']} profiles, {sync['entities']} ad entities\n", file=out)
+            print(f"{'time':<6} {'event / decision':<60}", file=out)
+        for step in steps():
+            _play_step(embedded, step, args.json)
+        seen_actions = len(embedded.run.actions)
+        embedded.finish()
+        _print_reevaluations(embedded.run.actions[seen_actions:], args.json)
+        problems += _check(embedded)
+        summary = _summary(embedded, sync, time.monotonic() - started, problems)
     if args.json:
         print(json.dumps({"summary": summary}), file=out)
     else:
         _print_summary(summary, problems)
     return 1 if problems else 0
+
+
+def _play_step(embedded, step: Step, as_json: bool) -> None:
+    """One step in event-time order: the re-evaluations due before it (printed under their own time),
+    the step's batch, and the re-evaluations due by the replay's clock after it."""
+    from stockguard.cli.embedded import earliest_event_time
+
+    actions = embedded.run.actions
+    seen_actions = len(actions)
+    earliest = earliest_event_time(step.bodies)
+    if earliest is not None:
+        embedded.deliver_reevaluations(until=earliest)  # what deliver() does first, printed apart
+    _print_reevaluations(actions[seen_actions:], as_json)
+    seen_actions, seen_decisions = len(actions), len(embedded.run.decisions)
+    embedded.deliver(list(step.bodies))
+    new = actions[seen_actions:]
+    _print_step(step, [a for a in new if a["trigger"] != "reevaluation"], embedded.run.decisions[seen_decisions:], as_json)
+    _print_reevaluations([a for a in new if a["trigger"] == "reevaluation"], as_json)
+
+
+def _print_reevaluations(actions: list[dict], as_json: bool) -> None:
+    """Changes made by re-evaluations after the dwell time, under a line of their own per due time."""
+    shown = None
+    for action in actions:
+        if not as_json and action["at"][11:16] != shown:
+            shown = action["at"][11:16]
+            print(f"{shown:<6} re-evaluation after the dwell time")
+        _print_action(action, as_json)
 
 
 def _print_step(step: Step, actions: list[dict], decisions: list[dict], as_json: bool) -> None:
@@ -108,10 +128,9 @@ def _print_action(action: dict, as_json: bool) -> None:
     if as_json:
         print(action_line(action))
         return
-    verb = "paused " if action["to"] == "PAUSED" else "resumed"
     print(
-        f"{'':6}  {verb} {action['adProduct']} {action['entityType']:<8} {action['entityId']:<16} "
-        f"{action['asin']:<11} {action['reason']:<24} {action['result']}"
+        f"{'':6}  {action_verb(action):<12} {action['adProduct']} {action['entityType']:<8} {action['entityId']:<16} "
+        f"{action['asin']:<11} {action['reason']:<24} {result_text(action)}"
     )
 
 
@@ -150,8 +169,9 @@ def _summary(embedded, sync: dict, seconds: float, problems: list[str]) -> dict:
 
 def _print_summary(summary: dict, problems: list[str]) -> None:
     print()
+    monitor = f"{summary['monitor']} would change (monitor), " if summary["monitor"] else ""
     print(
-        f"summary: {summary['paused']} paused, {summary['resumed']} resumed, {summary['failed']} failed, "
+        f"summary: {summary['paused']} paused, {summary['resumed']} resumed, {monitor}{summary['failed']} failed, "
         f"{summary['throttled']} throttled; {summary['records']} records in {summary['batches']} batches "
         f"({summary['redeliveries']} redeliveries), {summary['deadLettered']} in the dead-letter queue"
     )

@@ -2,6 +2,15 @@
 resources, with the real handlers invoked as SAM would and SQS delivery simulated over moto's queues.
 
 `stockguard demo` and `stockguard replay` both run on it; replay can point it at an external Ads API.
+
+Delivery order, on the replay's clock (event time, never the wall clock): live, a decision the dwell time
+holds back comes back as a delayed SQS message at its due time, so before any notification whose event
+time is later. `deliver` therefore first delivers every pending re-evaluation due at or before the batch's
+earliest event time (in due order, including those these schedule in turn), then the batch, then the
+re-evaluations due at or before the newest event time seen so far; `finish` delivers what is still
+pending, in due order. A batch reaches each function as one invocation, however many records it holds
+(records route by notification type: offer types to OfferEventsFunction, the rest to
+InventoryEventsFunction); redelivered failures come back in later polls of at most BatchSize.
 """
 
 from __future__ import annotations
@@ -15,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from stockguard.local.event_source import EventSourceMapping, peek_type, queue_depth
 from stockguard.local.invoke import LambdaInvoker
@@ -35,32 +44,59 @@ def find_template() -> Path:
     raise FileNotFoundError("template.yaml not found: run stockguard from the StockGuard checkout")
 
 
+# Bound on the rounds of one delivery of due re-evaluations: each round is one due time, and a round can
+# only schedule later ones, so reaching it means re-evaluations keep scheduling themselves (a bug).
+MAX_REEVALUATION_ROUNDS = 100_000
+
+
+class PendingReevaluation(NamedTuple):
+    at: datetime  # the event time it is due at
+    body: str  # the SQS message body (STOCKGUARD_REEVALUATE)
+    function: str  # the function that asked for it: live, the message goes to that function's own queue
+
+
 class VirtualReevaluations:
     """Delayed re-evaluations on the replay's clock (event time), instead of SQS DelaySeconds in wall time."""
 
     def __init__(self) -> None:
-        self.pending: list[tuple[datetime, str]] = []
+        self.pending: list[PendingReevaluation] = []
+        # Set by EmbeddedStack.invoke around each handler call (REEVALUATE_QUEUE_URL is the function's own queue).
+        self.scheduling_function = INVENTORY_FUNCTION
 
     def schedule(self, products, *, at: datetime, now: datetime, source: str) -> None:
         from stockguard.notifications import build_reevaluate_message, reevaluation_id
 
-        self.pending.append((at, build_reevaluate_message(list(products), at=at, notification_id=reevaluation_id(products, at, source=source))))
+        body = build_reevaluate_message(list(products), at=at, notification_id=reevaluation_id(products, at, source=source))
+        self.pending.append(PendingReevaluation(at, body, self.scheduling_function))
 
     def due(self, clock: datetime | None) -> list[str]:
-        ready = sorted((p for p in self.pending if clock is None or p[0] <= clock), key=lambda p: p[0])
+        """Take every re-evaluation due at or before `clock` (all when None), in due order."""
+        ready = sorted((p for p in self.pending if clock is None or p.at <= clock), key=lambda p: p.at)
         self.pending = [p for p in self.pending if p not in ready]
-        return [body for _, body in ready]
+        return [p.body for p in ready]
+
+    def take_next(self, until: datetime | None) -> list[PendingReevaluation]:
+        """Take the re-evaluations of the earliest due time if it is at or before `until` (any when None):
+        the delayed messages that fall due together, as live SQS makes them visible together."""
+        if not self.pending:
+            return []
+        first = min(p.at for p in self.pending)
+        if until is not None and first > until:
+            return []
+        group = [p for p in self.pending if p.at == first]
+        self.pending = [p for p in self.pending if p.at != first]
+        return group
 
 
 @dataclass
 class EmbeddedRun:
     """What happened, for the timeline, --json and the summary."""
 
-    actions: list[dict] = field(default_factory=list)
+    actions: list[dict] = field(default_factory=list)  # on_action dicts, plus "wallClock" and "trigger"
     decisions: list[dict] = field(default_factory=list)
-    batches: int = 0
-    records: int = 0
-    retried: int = 0
+    batches: int = 0  # handler invocations of the two SQS functions (redeliveries and re-evaluations included)
+    records: int = 0  # records in those invocations
+    retried: int = 0  # records returned to the queue as batch item failures
 
 
 class EmbeddedStack:
@@ -93,9 +129,12 @@ class EmbeddedStack:
         self.clock: datetime | None = None
         self._stream = log_stream or io.StringIO()
         self._endpoint = ""
+        # What the handlers are processing, stamped on each action: "notification" or "reevaluation" (the
+        # demo prints a re-evaluation's changes under their own time, not under the step it preceded).
+        self._trigger = "notification"
 
     # -- lifecycle ------------------------------------------------------------------------------
-    def __enter__(self) -> "EmbeddedStack":
+    def __enter__(self) -> EmbeddedStack:
         from moto.server import ThreadedMotoServer
 
         from stockguard.runtime import install_local_overrides
@@ -148,7 +187,7 @@ class EmbeddedStack:
         )
         self.invoker = LambdaInvoker(template_path, self.stack)
         install_local_overrides(
-            on_action=lambda action: self.run.actions.append({**action, "wallClock": time.monotonic()}),
+            on_action=lambda action: self.run.actions.append({**action, "wallClock": time.monotonic(), "trigger": self._trigger}),
             on_decision=self.run.decisions.append,
             reevaluate=self.reevaluations,
         )
@@ -186,44 +225,76 @@ class EmbeddedStack:
     # -- operations -----------------------------------------------------------------------------
     def invoke(self, function: str, event: dict):
         """Invoke a handler; what it prints (EMF metrics, logs) goes to the log stream, as to CloudWatch."""
-        with contextlib.redirect_stdout(self._stream):
-            return self.invoker.invoke(function, event)
+        previous, self.reevaluations.scheduling_function = self.reevaluations.scheduling_function, function
+        try:
+            with contextlib.redirect_stdout(self._stream):
+                return self.invoker.invoke(function, event)
+        finally:
+            self.reevaluations.scheduling_function = previous
 
     def sync_index(self) -> dict:
         event = {"source": "aws.events", "detail-type": "Scheduled Event", "detail": {}}
         return self.invoke(SYNC_FUNCTION, event)
 
     def deliver(self, bodies: list[str]) -> None:
-        """One batch as SQS would deliver it: routed to its queue, then drained through the handlers."""
+        """One batch as SQS would deliver it, in event-time order with the re-evaluations (module docstring):
+        those due by the batch's earliest event time first, then the batch, then those due by the clock."""
+        times = [t for t in map(event_time, bodies) if t is not None]
+        if times:
+            self.deliver_reevaluations(until=min(times))
+            self.clock = max([*times, self.clock] if self.clock else times)
+        # Nothing parses (all malformed): nothing to order by; the batch goes now and is rejected.
         routed: dict[str, list[str]] = {INVENTORY_FUNCTION: [], OFFER_FUNCTION: []}
         for body in bodies:
             routed[OFFER_FUNCTION if peek_type(body) in OFFER_TYPES else INVENTORY_FUNCTION].append(body)
-            self._advance_clock(body)
         for function, group in routed.items():
-            if group:
-                self.mappings[function].send(group)
+            self.mappings[function].deliver_event(group)
         self.drain()
-        due = self.reevaluations.due(self.clock)
-        if due:
-            self.mappings[INVENTORY_FUNCTION].send(due)
-            self.drain()
+        if self.clock is not None:
+            self.deliver_reevaluations(until=self.clock)
+
+    def deliver_reevaluations(self, *, until: datetime | None) -> None:
+        """Deliver pending re-evaluations due at or before `until` (None: all), one due time at a time in due
+        order, each as the batch its delayed messages make on its function's queue. One may schedule another:
+        that one is delivered too when it falls due by `until`."""
+        self._trigger = "reevaluation"
+        try:
+            for _ in range(MAX_REEVALUATION_ROUNDS):
+                group = self.reevaluations.take_next(until)
+                if not group:
+                    return
+                for function in (INVENTORY_FUNCTION, OFFER_FUNCTION):
+                    self.mappings[function].deliver_event([p.body for p in group if p.function == function])
+                self.drain()
+        finally:
+            self._trigger = "notification"
+        raise RuntimeError(f"re-evaluations still due after {MAX_REEVALUATION_ROUNDS} rounds: they keep rescheduling themselves")
 
     def finish(self) -> None:
-        """Deliver every re-evaluation still waiting (the replay's clock runs to the end)."""
-        for _ in range(100):
-            due = self.reevaluations.due(None)
-            if not due:
-                return
-            self.mappings[INVENTORY_FUNCTION].send(due)
-            self.drain()
+        """Deliver every re-evaluation still waiting, in due order (the replay's clock runs to the end)."""
+        self.deliver_reevaluations(until=None)
+
+    def reconfigure(self, config_text: str) -> None:
+        """A new configuration, as a redeploy would bring it: the SSM parameter, then cold starts (a handler
+        reads it once per container). Lets one stack serve runs with different settings (tests)."""
+        from aws_lambda_powertools.utilities.parameters import base as parameters_base
+
+        from stockguard.policy import load_config
+
+        load_config(config_text)  # a bad configuration fails here, not inside a handler
+        self.stack.client("ssm").put_parameter(Name=self.stack.refs["ConfigParameter"], Value=config_text, Type="String", Overwrite=True)
+        self.config_text = config_text
+        parameters_base.clear_caches()
+        self.invoker.cold_start()
 
     def drain(self) -> None:
+        """Deliver until the queues are empty (redeliveries of failures, up to the DLQ); totals in `run`."""
         for mapping in self.mappings.values():
-            before = mapping.stats.batches, mapping.stats.records, mapping.stats.retried
             mapping.drain()
-            self.run.batches += mapping.stats.batches - before[0]
-            self.run.records += mapping.stats.records - before[1]
-            self.run.retried += mapping.stats.retried - before[2]
+        stats = [m.stats for m in self.mappings.values()]
+        self.run.batches = sum(s.batches for s in stats)
+        self.run.records = sum(s.records for s in stats)
+        self.run.retried = sum(s.retried for s in stats)
 
     def dlq_depths(self) -> dict[str, int]:
         sqs = self.stack.client("sqs")
@@ -239,15 +310,6 @@ class EmbeddedStack:
         return [m["Body"] for m in response.get("Messages", [])]
 
     # -- internals ------------------------------------------------------------------------------
-    def _advance_clock(self, body: str) -> None:
-        from stockguard.notifications import NotificationError, parse_notification
-
-        try:
-            at = parse_notification(body).event_time
-        except (NotificationError, ValueError):
-            return
-        self.clock = at if self.clock is None else max(self.clock, at)
-
     def _set_env(self, values: dict[str, str]) -> None:
         for key, value in values.items():
             self._saved_env.setdefault(key, os.environ.get(key))
@@ -263,6 +325,22 @@ class EmbeddedStack:
                 handler.setStream(stream)
         for name in ("botocore", "boto3", "urllib3", "werkzeug", "httpx", "moto"):
             logging.getLogger(name).setLevel(logging.WARNING)
+
+
+def earliest_event_time(bodies: list[str] | tuple[str, ...]) -> datetime | None:
+    """The earliest event time of a batch (None when no body parses): what its due re-evaluations precede."""
+    times = [t for t in map(event_time, bodies) if t is not None]
+    return min(times) if times else None
+
+
+def event_time(body: str) -> datetime | None:
+    """The event time of a message body; None when it does not parse (it will be rejected as malformed)."""
+    from stockguard.notifications import NotificationError, parse_notification
+
+    try:
+        return parse_notification(body).event_time
+    except (NotificationError, ValueError):
+        return None
 
 
 def _reset_moto(endpoint: str) -> None:

@@ -4,6 +4,8 @@ Accepted, per file: a raw SP-API notification (one JSON object), a Lambda SQS ev
 as in events/), or JSON lines where each line is either of those. A directory stands for its *.json and
 *.jsonl files in name order. Each file is one batch (an SQS event file: the batch it holds; a JSON-lines
 file: one batch per line), in the order given, as SQS would deliver notifications that arrived hours apart.
+A batch is never split: an SQS event of any size reaches each function as one invocation, exactly as
+written, as Lambda delivered it (stockguard.cli.embedded.EmbeddedStack.deliver).
 """
 
 from __future__ import annotations
@@ -80,9 +82,9 @@ def load_batches(paths: list[str]) -> list[InputBatch]:
             value = json.loads(text)
         except json.JSONDecodeError as error:
             # Perhaps JSON lines with a .json name.
-            lines = [l for l in text.splitlines() if l.strip()]
+            lines = [line for line in text.splitlines() if line.strip()]
             try:
-                values = [json.loads(l) for l in lines]
+                values = [json.loads(line) for line in lines]
             except json.JSONDecodeError:
                 raise InputError(f"{path}: not valid JSON ({error.msg} at line {error.lineno})") from None
             for number, item in enumerate(values, start=1):

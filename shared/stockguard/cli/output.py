@@ -5,29 +5,50 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from typing import IO, Iterable
+from collections.abc import Iterable
+from typing import IO
 
 ACTION_KEYS = ("adProduct", "entityType", "entityId", "profileId", "asin", "from", "to", "reason", "result")
 
 
 def action_line(action: dict) -> str:
-    """The --json contract: one object per attempted Ads API state change, exactly these keys."""
+    """The --json contract: one object per attempted Ads API state change, or in monitor mode per change
+    StockGuard would have made (result "monitor"), exactly these keys."""
     return json.dumps({k: action[k] for k in ACTION_KEYS}, separators=(", ", ": "))
 
 
+def action_verb(action: dict) -> str:
+    """What happened to the entity, for timelines: a monitor-mode line must not read as a change made."""
+    pause = action["to"].upper() == "PAUSED"
+    if action["result"] == "applied":
+        return "paused" if pause else "resumed"
+    if action["result"] == "monitor":
+        return "would pause" if pause else "would resume"
+    return "pause" if pause else "resume"  # an attempt that did not apply: the result says why
+
+
+def result_text(action: dict) -> str:
+    """The result column of a timeline line; monitor mode says what it would have done."""
+    if action["result"] == "monitor":
+        return f"monitor ({action_verb(action)}, nothing sent to the Ads API)"
+    return action["result"]
+
+
 def summarize_actions(actions: Iterable[dict]) -> dict:
-    """Applied changes, and entities whose last attempt did not apply (a throttled attempt that a
-    redelivery later applied is not a failure)."""
+    """Applied changes, would-be changes of monitor mode, and entities whose last attempt did not apply
+    (a throttled attempt that a redelivery later applied is not a failure; a monitor line never is)."""
     actions = list(actions)
-    applied = Counter(a["to"] for a in actions if a["result"] == "applied")
+    applied = Counter(a["to"].upper() for a in actions if a["result"] == "applied")
     last: dict[tuple, dict] = {}
     for a in actions:
-        last[(a["profileId"], a["adProduct"], a["entityType"], a["entityId"], a["to"])] = a
+        if a["result"] != "monitor":
+            last[(a["profileId"], a["adProduct"], a["entityType"], a["entityId"], a["to"])] = a
     unresolved = Counter(a["result"] for a in last.values() if a["result"] != "applied")
     return {
-        "attempts": len(actions),
+        "attempts": sum(1 for a in actions if a["result"] != "monitor"),
         "paused": applied["PAUSED"],
         "resumed": applied["ENABLED"],
+        "monitor": sum(1 for a in actions if a["result"] == "monitor"),
         "failed": unresolved["failed"],
         "throttled": unresolved["throttled"],
     }

@@ -48,7 +48,12 @@ def fba(sku: str, asin: str, quantities: dict[str, int], at: datetime, nid: str)
             "NotificationType": "FBA_INVENTORY_AVAILABILITY_CHANGES",
             "PayloadVersion": "1.0",
             "EventTime": _iso(at),
-            "NotificationMetadata": {"ApplicationId": "amzn1.sellerapps.app.demo", "SubscriptionId": "demo-sub", "PublishTime": _iso(at), "NotificationId": nid},
+            "NotificationMetadata": {
+                "ApplicationId": "amzn1.sellerapps.app.demo",
+                "SubscriptionId": "demo-sub",
+                "PublishTime": _iso(at),
+                "NotificationId": nid,
+            },
             "Payload": {
                 "SellerId": SELLER,
                 "FNSKU": "X00" + sku[-1] * 7,
@@ -84,10 +89,22 @@ def item_inventory(asin: str, qty: int, at: datetime, nid: str) -> str:
             "eventTime": _iso(at),
             "payload": {
                 "itemInventoryEventChanges": [
-                    {"accountId": VENDOR_ACCOUNT, "marketplaceId": US, "startTime": _iso(at - timedelta(hours=1)), "endTime": _iso(at), "asin": asin, "highlyAvailableInventory": qty}
+                    {
+                        "accountId": VENDOR_ACCOUNT,
+                        "marketplaceId": US,
+                        "startTime": _iso(at - timedelta(hours=1)),
+                        "endTime": _iso(at),
+                        "asin": asin,
+                        "highlyAvailableInventory": qty,
+                    }
                 ]
             },
-            "notificationMetadata": {"applicationId": "amzn1.sellerapps.app.demo", "subscriptionId": "demo-sub", "publishTime": _iso(at), "notificationId": nid},
+            "notificationMetadata": {
+                "applicationId": "amzn1.sellerapps.app.demo",
+                "subscriptionId": "demo-sub",
+                "publishTime": _iso(at),
+                "notificationId": nid,
+            },
         }
     )
 
@@ -109,11 +126,22 @@ def any_offer_changed(asin: str, we_win: bool, at: datetime, nid: str) -> str:
             "NotificationType": "ANY_OFFER_CHANGED",
             "PayloadVersion": "1.0",
             "EventTime": _iso(at),
-            "NotificationMetadata": {"ApplicationId": "amzn1.sellerapps.app.demo", "SubscriptionId": "demo-sub", "PublishTime": _iso(at), "NotificationId": nid},
+            "NotificationMetadata": {
+                "ApplicationId": "amzn1.sellerapps.app.demo",
+                "SubscriptionId": "demo-sub",
+                "PublishTime": _iso(at),
+                "NotificationId": nid,
+            },
             "Payload": {
                 "AnyOfferChangedNotification": {
                     "SellerId": SELLER,
-                    "OfferChangeTrigger": {"MarketplaceId": US, "ASIN": asin, "ItemCondition": "new", "TimeOfOfferChange": _iso(at), "OfferChangeType": "FeaturedOffer"},
+                    "OfferChangeTrigger": {
+                        "MarketplaceId": US,
+                        "ASIN": asin,
+                        "ItemCondition": "new",
+                        "TimeOfOfferChange": _iso(at),
+                        "OfferChangeType": "FeaturedOffer",
+                    },
                     "Offers": [offer(SELLER, 19.99, we_win), offer("A1COMPETITOR99", 18.49, not we_win)],
                 }
             },
@@ -126,7 +154,12 @@ MALFORMED = json.dumps(
         "NotificationType": "FBA_INVENTORY_AVAILABILITY_CHANGES",
         "EventTime": _iso(_t(9, 5)),
         "NotificationMetadata": {"NotificationId": "demo-malformed"},
-        "Payload": {"SellerId": SELLER, "ASIN": WIDGET, "SKU": "SELLERSKU-1", "FulfillmentInventoryByMarketplace": [{"MarketplaceId": US, "FulfillmentInventory": {"Fulfillable": "lots"}}]},
+        "Payload": {
+            "SellerId": SELLER,
+            "ASIN": WIDGET,
+            "SKU": "SELLERSKU-1",
+            "FulfillmentInventoryByMarketplace": [{"MarketplaceId": US, "FulfillmentInventory": {"Fulfillable": "lots"}}],
+        },
     }
 )
 
@@ -147,18 +180,33 @@ def steps() -> list[Step]:
         ),
         Step(_t(9), f"{WIDGET} low stock in US (1 unit, pause threshold 2)", (low,)),
         Step(_t(9, 5), "the same notification again (SP-API resend) and a malformed message", (low, MALFORMED)),
-        Step(_t(9, 30), "a late, out-of-order event from 08:30 (35 units)", (fba("SELLERSKU-1", WIDGET, {US: 35, DE: 30}, _t(8, 30), "demo-widget-late"),)),
+        Step(
+            _t(9, 30),
+            "a late, out-of-order event from 08:30 (35 units)",
+            (fba("SELLERSKU-1", WIDGET, {US: 35, DE: 30}, _t(8, 30), "demo-widget-late"),),
+        ),
         Step(
             _t(10),
             f"{WIDGET} out of stock in US and DE; vendor {VENDOR_ASIN} out of stock",
             (fba("SELLERSKU-1", WIDGET, {US: 0, DE: 0}, _t(10), "demo-widget-0"), item_inventory(VENDOR_ASIN, 0, _t(10), "demo-vendor-0")),
         ),
-        Step(_t(12), f"{WIDGET} 3 units (between the thresholds 2 and 5)", (fba("SELLERSKU-1", WIDGET, {US: 3, DE: 3}, _t(12), "demo-widget-3"),)),
+        Step(
+            _t(12),
+            f"{WIDGET} 3 units (between the thresholds 2 and 5)",
+            (fba("SELLERSKU-1", WIDGET, {US: 3, DE: 3}, _t(12), "demo-widget-3"),),
+        ),
         Step(
             _t(13),
             f"{WIDGET} restocked (25 / 20 units); vendor restocked",
-            (fba("SELLERSKU-1", WIDGET, {US: 25, DE: 20}, _t(13), "demo-widget-25"), item_inventory(VENDOR_ASIN, 80, _t(13), "demo-vendor-80")),
+            (
+                fba("SELLERSKU-1", WIDGET, {US: 25, DE: 20}, _t(13), "demo-widget-25"),
+                item_inventory(VENDOR_ASIN, 80, _t(13), "demo-vendor-80"),
+            ),
         ),
         Step(_t(14), f"{WIDGET}: a competitor wins the Featured Offer", (any_offer_changed(WIDGET, False, _t(14), "demo-aoc-lost"),)),
-        Step(_t(14, 7), f"{WIDGET}: Featured Offer regained (inside the 10-minute dwell time)", (any_offer_changed(WIDGET, True, _t(14, 7), "demo-aoc-won"),)),
+        Step(
+            _t(14, 7),
+            f"{WIDGET}: Featured Offer regained (inside the 10-minute dwell time)",
+            (any_offer_changed(WIDGET, True, _t(14, 7), "demo-aoc-won"),),
+        ),
     ]

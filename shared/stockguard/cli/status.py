@@ -33,7 +33,9 @@ def _tables_from_env() -> dict[str, str]:
     }
     missing = [k for k, v in names.items() if not v]
     if missing:
-        raise StackError("table names unknown: pass --stack-name, or set STOCK_TABLE_NAME, ADS_INDEX_TABLE_NAME, LEDGER_TABLE_NAME and AUDIT_TABLE_NAME")
+        raise StackError(
+            "table names unknown: pass --stack-name, or set STOCK_TABLE_NAME, ADS_INDEX_TABLE_NAME, LEDGER_TABLE_NAME and AUDIT_TABLE_NAME"
+        )
     return names
 
 

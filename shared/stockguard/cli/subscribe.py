@@ -11,7 +11,8 @@ import argparse
 import json
 import sys
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from stockguard.spapi.credentials import SpApiCredentials, load_from_file, load_from_secret
 from stockguard.spapi.errors import CredentialsError, SpApiError
@@ -33,16 +34,44 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "ANY_OFFER_CHANGED and PRICING_HEALTH to the offer queue. Safe to run again: nothing is duplicated or deleted."
         ),
     )
-    parser.add_argument("--queue-arn", required=True, type=_arg(validate_queue_arn), metavar="ARN", help="inventory notifications queue (standard SQS)")
-    parser.add_argument("--offer-queue-arn", type=_arg(validate_queue_arn), metavar="ARN", help="offer notifications queue (default: the inventory queue)")
-    parser.add_argument("--region", required=True, type=_arg(resolve_region), metavar="REGION", help="SP-API region: na | eu | fe (or us-east-1 | eu-west-1 | us-west-2)")
-    parser.add_argument("--marketplace-id", action="extend", nargs="+", default=[], metavar="ID", help="limit ANY_OFFER_CHANGED to these marketplaces (repeatable)")
+    parser.add_argument(
+        "--queue-arn", required=True, type=_arg(validate_queue_arn), metavar="ARN", help="inventory notifications queue (standard SQS)"
+    )
+    parser.add_argument(
+        "--offer-queue-arn", type=_arg(validate_queue_arn), metavar="ARN", help="offer notifications queue (default: the inventory queue)"
+    )
+    parser.add_argument(
+        "--region",
+        required=True,
+        type=_arg(resolve_region),
+        metavar="REGION",
+        help="SP-API region: na | eu | fe (or us-east-1 | eu-west-1 | us-west-2)",
+    )
+    parser.add_argument(
+        "--marketplace-id",
+        action="extend",
+        nargs="+",
+        default=[],
+        metavar="ID",
+        help="limit ANY_OFFER_CHANGED to these marketplaces (repeatable)",
+    )
     source = parser.add_mutually_exclusive_group()
-    source.add_argument("--credentials-secret", metavar="NAME", help='Secrets Manager secret (name or ARN) holding {"client_id", "client_secret", "refresh_token"}')
+    source.add_argument(
+        "--credentials-secret",
+        metavar="NAME",
+        help='Secrets Manager secret (name or ARN) holding {"client_id", "client_secret", "refresh_token"}',
+    )
     source.add_argument("--credentials-file", metavar="FILE", help="JSON file with the same three keys")
     parser.add_argument("--endpoint", metavar="URL", help="override the SP-API host (tests, fakes)")
     parser.add_argument("--lwa-endpoint", metavar="URL", help=f"override the LWA token URL (default {LWA_TOKEN_URL})")
-    parser.add_argument("--payload-version", action="append", default=[], type=_arg(parse_payload_version), metavar="TYPE=VERSION", help='payloadVersion for a type (default "1.0"; repeatable)')
+    parser.add_argument(
+        "--payload-version",
+        action="append",
+        default=[],
+        type=_arg(parse_payload_version),
+        metavar="TYPE=VERSION",
+        help='payloadVersion for a type (default "1.0"; repeatable)',
+    )
     parser.add_argument("--dry-run", action="store_true", help="print the requests a real run would make; call nothing")
     parser.add_argument("--json", action="store_true", help="one JSON object per line per step, then a summary line")
     parser.set_defaults(func=run)
@@ -130,19 +159,23 @@ def _print_summary(summary: dict[str, Any], as_json: bool) -> None:
     if as_json:
         _out(json.dumps({"summary": summary}, separators=(",", ":")))
         return
+
     def counts(d: dict[str, int]) -> str:
         return ", ".join(f"{n} {k}" for k, n in sorted(d.items())) or "none"
+
     status = "dry run" if summary.get("dryRun") else ("ok" if summary["ok"] else "FAILED")
     _out(f"summary: {status}; destinations: {counts(summary['destinations'])}; subscriptions: {counts(summary['subscriptions'])}")
 
 
 def _arg(parse: Callable[[str], Any]) -> Callable[[str], Any]:
     """Turn a ValueError from a parser into an argparse usage error (exit 2) with the same message."""
+
     def convert(text: str) -> Any:
         try:
             return parse(text)
         except ValueError as exc:
             raise argparse.ArgumentTypeError(str(exc)) from None
+
     convert.__name__ = parse.__name__
     return convert
 

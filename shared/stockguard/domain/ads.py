@@ -29,7 +29,7 @@ class EntityState(StrEnum):
     OTHER = "OTHER"  # PROPOSED, ENABLING, USER_DELETED, pending review …: never touched
 
     @classmethod
-    def parse(cls, value: str | None) -> "EntityState":
+    def parse(cls, value: str | None) -> EntityState:
         try:
             return cls(str(value or "").upper())
         except ValueError:

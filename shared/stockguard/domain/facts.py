@@ -92,7 +92,8 @@ class ParsedNotification(BaseModel):
     @property
     def products(self) -> tuple[ProductKey, ...]:
         seen: dict[str, ProductKey] = {}
-        for fact in (*self.stock_facts, *self.offer_facts):
+        facts: tuple[StockFact | OfferFact, ...] = (*self.stock_facts, *self.offer_facts)
+        for fact in facts:
             seen.setdefault(fact.product.id, fact.product)
         for key in self.reevaluate:
             seen.setdefault(key.id, key)

@@ -34,7 +34,7 @@ class LedgerEntry(BaseModel):
 
     ref: EntityRef
     status: LedgerStatus
-    reason: str = ""  # the pause reason (Reason value) while held
+    reason: str = ""  # the pause reason (Reason value) while held; once RELEASED, why (operator_override)
     asin: str = ""
     # Event time (policy clock) of the last state change StockGuard made; drives the dwell time.
     last_change_at: datetime | None = None

@@ -8,10 +8,10 @@ does not cost a profiles call per notification.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Callable, Mapping
 
-from stockguard.ads.port import AdsApi, Profile
+from stockguard.ads.port import AdsApi, Profile, Region
 from stockguard.index.repository import NO_PROFILE, AdIndexRepository
 
 MERCHANT_PREFIX = "amzn1.merchant.o."
@@ -33,7 +33,7 @@ class ProfileResolver:
         mapping: Mapping[str, Mapping[str, str]],
         repository: AdIndexRepository,
         ads: AdsApi,
-        region_for_marketplace: Callable[[str], object],
+        region_for_marketplace: Callable[[str], Region],
         ttl_hours: float = 24,
     ) -> None:
         self._mapping = mapping

@@ -8,9 +8,9 @@ OVERRIDDEN and StockGuard leaves it alone for the rest of the episode.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Iterable
 
 from stockguard.ads.port import AdsApi, Profile, Region
 from stockguard.domain.ads import AdProduct, EntityState
@@ -27,6 +27,7 @@ class SyncReport:
     written: int = 0
     deleted: int = 0
     overrides: int = 0
+    upgraded: int = 0  # profiles rebuilt from the previous index layout (first sync after a deployment)
     failed_profiles: list[str] = field(default_factory=list)
     synced_at: datetime | None = None
 
@@ -56,11 +57,7 @@ def sync_index(
     enabled_now: dict[str, EntityState] = {}
     for profile in profiles:
         try:
-            entities = [
-                entity
-                for product in AdProduct
-                for entity in ads.list_entities(profile.region, profile.profile_id, product)
-            ]
+            entities = [entity for product in AdProduct for entity in ads.list_entities(profile.region, profile.profile_id, product)]
         except Exception:  # one profile's failure must not stop the others; reported and retried next run
             logger.exception("index sync failed for profile", extra={"profile_id": profile.profile_id})
             report.failed_profiles.append(profile.profile_id)
@@ -70,6 +67,9 @@ def sync_index(
         report.entities += counts.entities
         report.written += counts.written
         report.deleted += counts.deleted
+        if counts.upgraded:
+            report.upgraded += 1
+            logger.info("ad index of profile rebuilt in the current layout", extra={"profile_id": profile.profile_id})
         enabled_now.update({e.ref.id: e.state for e in entities})
     for entry in ledger.all_held():
         if enabled_now.get(entry.ref.id) == EntityState.ENABLED and ledger.mark_overridden(entry.ref, now=now):

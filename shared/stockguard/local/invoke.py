@@ -13,11 +13,12 @@ import os
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Iterator
+from typing import Any
 
 from stockguard.local.provision import ACCOUNT, ProvisionedStack
 from stockguard.local.template import functions
@@ -48,7 +49,9 @@ class LambdaInvoker:
 
     def environment(self, function_logical_id: str, extra_env: dict[str, str] | None = None) -> dict[str, str]:
         env = self.stack.environment_for(function_logical_id)
-        env.update({"AWS_REGION": self.stack.region, "AWS_DEFAULT_REGION": self.stack.region, "AWS_LAMBDA_FUNCTION_NAME": function_logical_id})
+        env.update(
+            {"AWS_REGION": self.stack.region, "AWS_DEFAULT_REGION": self.stack.region, "AWS_LAMBDA_FUNCTION_NAME": function_logical_id}
+        )
         if self.stack.endpoint_url:
             env["AWS_ENDPOINT_URL"] = self.stack.endpoint_url
         env.update(extra_env or {})

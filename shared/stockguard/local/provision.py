@@ -136,7 +136,9 @@ def _secret(stack: ProvisionedStack, logical_id: str, props: dict) -> None:
 def _parameter(stack: ProvisionedStack, logical_id: str, props: dict) -> None:
     resolver = stack.resolver
     name = str(resolver.resolve(props.get("Name", f"{stack.stack_name}-{logical_id}")))
-    stack.client("ssm").put_parameter(Name=name, Value=str(resolver.resolve(props["Value"])), Type=props.get("Type", "String"), Overwrite=True)
+    stack.client("ssm").put_parameter(
+        Name=name, Value=str(resolver.resolve(props["Value"])), Type=props.get("Type", "String"), Overwrite=True
+    )
     stack.refs[logical_id] = name
 
 

@@ -7,15 +7,31 @@ apart: handler paths, environment variables and resources all come from it.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
 _TAGS = [
-    "Ref", "GetAtt", "Sub", "Join", "If", "Equals", "Select", "Split", "FindInMap", "Not", "And", "Or",
-    "Condition", "ImportValue", "Base64", "Cidr", "GetAZs",
+    "Ref",
+    "GetAtt",
+    "Sub",
+    "Join",
+    "If",
+    "Equals",
+    "Select",
+    "Split",
+    "FindInMap",
+    "Not",
+    "And",
+    "Or",
+    "Condition",
+    "ImportValue",
+    "Base64",
+    "Cidr",
+    "GetAZs",
 ]
 
 
@@ -110,7 +126,7 @@ class Resolver:
             return value
         if len(value) != 1:
             return {k: self.resolve(v) for k, v in value.items()}
-        (key, arg), = value.items()
+        ((key, arg),) = value.items()
         if key == "Ref":
             return self._ref(arg)
         if key == "Fn::GetAtt":

@@ -1,8 +1,8 @@
 """SP-API notifications (and StockGuard's own re-evaluation message) -> validated facts.
 
-    parse_notification(body) -> ParsedNotification      raises NotificationError
-    build_reevaluate_message(products, at, notification_id) -> str
-    reevaluation_id(products, at, source=notification id that asked for it) -> str
+parse_notification(body) -> ParsedNotification      raises NotificationError
+build_reevaluate_message(products, at, notification_id) -> str
+reevaluation_id(products, at, source=notification id that asked for it) -> str
 """
 
 from stockguard.notifications.errors import NotificationError

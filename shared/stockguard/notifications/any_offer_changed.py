@@ -7,7 +7,8 @@ of offers are not used, so they are not validated (bad data there must not block
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from stockguard.domain.facts import NotificationType, OfferFact, ParsedNotification, ProductKey
 from stockguard.notifications.envelope import Message, Metadata

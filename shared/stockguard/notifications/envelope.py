@@ -8,9 +8,11 @@ fits every type; payload keys keep each type's schema casing.
 
 from __future__ import annotations
 
+import builtins
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping, TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -54,7 +56,7 @@ class Message:
     def pascal(self) -> bool:
         return self.type in PASCAL_TYPES
 
-    def validate(self, model: type[M]) -> M:
+    def validate(self, model: builtins.type[M]) -> M:
         """Validate the normalised envelope; a failure becomes a NotificationError naming the field path."""
         try:
             return model.model_validate(self.envelope)

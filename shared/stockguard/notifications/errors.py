@@ -6,9 +6,11 @@ so it names fields and never echoes values.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 _MAX_LISTED = 5
 
@@ -38,7 +40,7 @@ def field_path(loc: Iterable[Any], *, pascal: bool) -> str:
     return "".join(parts) or "body"
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     if error["type"] == "missing":
         return "field required"
     return str(error["msg"]).removeprefix("Value error, ")

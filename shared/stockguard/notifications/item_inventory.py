@@ -13,8 +13,6 @@ from stockguard.domain.facts import NotificationType, ParsedNotification, Produc
 from stockguard.notifications.envelope import Message, Metadata
 from stockguard.notifications.fields import Id, Lenient, Quantity, Timestamp
 
-
-
 MERCHANT_PREFIX = "amzn1.merchant.o."
 
 
@@ -23,7 +21,12 @@ def seller_account_id(account_id: str) -> str:
     ../shared/reference/sp-api-notifications.md §3): keep the bare SellerId so that ITEM_INVENTORY stock,
     FBA stock and Featured Offer facts of one seller land on the same product. Vendor group ids
     (amzn1.vg.…) are kept as they are."""
-    return account_id[len(MERCHANT_PREFIX) :] if account_id.startswith(MERCHANT_PREFIX) and len(account_id) > len(MERCHANT_PREFIX) else account_id
+    return (
+        account_id[len(MERCHANT_PREFIX) :]
+        if account_id.startswith(MERCHANT_PREFIX) and len(account_id) > len(MERCHANT_PREFIX)
+        else account_id
+    )
+
 
 class ItemInventoryEventChange(Lenient):
     accountId: Id

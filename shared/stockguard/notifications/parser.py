@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
-
 import logging
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from stockguard.domain.facts import NotificationType, ParsedNotification
 from stockguard.domain.marketplaces import is_amazon_marketplace, is_served_marketplace

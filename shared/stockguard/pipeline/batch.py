@@ -1,9 +1,9 @@
 """One SQS batch, end to end, with a partial batch response.
 
 Phase 1 (per record, powertools BatchProcessor): parse and validate. A bad record fails alone.
-Phase 2 (per batch): drop duplicates (NotificationId), record facts, plan decisions per
-(account, marketplace), execute them coalesced, then mark the notifications whose effects all
-applied. Any record whose facts could not be stored or whose entities failed or were throttled is a
+Phase 2 (per batch): drop duplicates (NotificationId), record facts (one conditional write per
+product, which returns every fact of it), plan decisions per (account, marketplace), execute them
+coalesced, each at its entity's own clock, then mark the notifications whose effects all applied. Any record whose facts could not be stored or whose entities failed or were throttled is a
 batch item failure, so SQS delivers it again (and after maxReceiveCount, to the DLQ).
 """
 
@@ -12,19 +12,20 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from stockguard.ads.errors import AdsApiError
-from stockguard.domain.facts import ParsedNotification
+from stockguard.domain.facts import OfferFact, ParsedNotification, ProductKey, StockFact
 from stockguard.notifications import NotificationError, parse_notification
 from stockguard.observability import MetricNames
 from stockguard.observability import logger as powertools_logger
 from stockguard.pipeline.execute import Executor, Job
 from stockguard.pipeline.plan import GroupPlan, ProductTrigger, plan_group
 from stockguard.pipeline.services import Services
+from stockguard.state.stock import ProductFacts
 
 logger = logging.getLogger(__name__)
 
@@ -66,9 +67,11 @@ def _parse_records(records: list[dict]) -> tuple[dict[str, ParsedNotification], 
     with processor(records=records, handler=record_handler):
         processor.process()
     powertools_logger.set_correlation_id(None)
+    # EventType.SQS without a model: every failed record is an SQSRecord (the union type covers all event sources).
+    failed = cast(list[SQSRecord], processor.fail_messages)
     rejected = {
         record.message_id: str(exc_info[1]) if exc_info and exc_info[1] else "rejected"
-        for exc_info, record in zip(processor.exceptions, processor.fail_messages)
+        for exc_info, record in zip(processor.exceptions, failed, strict=False)
     }
     return parsed, rejected
 
@@ -100,24 +103,7 @@ def process_batch(records: list[dict], services: Services) -> BatchResult:
     if ignored:
         services.metrics.count_by(MetricNames.DECISIONS_SKIPPED, "reason", "marketplace_not_served", ignored)
 
-    # Record facts; a storage failure fails only that notification's records.
-    triggers: dict[tuple[str, str], dict[str, ProductTrigger]] = defaultdict(dict)
-    broken: set[str] = set()
-    for notification_id, notification in fresh.items():
-        try:
-            for fact in notification.stock_facts:
-                services.stock.record_stock(fact)
-            for fact in notification.offer_facts:
-                services.stock.record_offer(fact)
-        except Exception:
-            logger.exception("could not record facts", extra={"notification_id": notification_id})
-            broken.add(notification_id)
-            continue
-        for product in notification.products:
-            group = triggers[(product.account_id, product.marketplace_id)]
-            trigger = group.setdefault(product.asin, ProductTrigger(product=product, event_time=notification.event_time))
-            trigger.event_time = max(trigger.event_time, notification.event_time)
-            trigger.notification_ids.add(notification_id)
+    triggers, broken = _record_facts(services, fresh)
 
     # Decide and act.
     jobs: list[Job] = []
@@ -133,24 +119,9 @@ def process_batch(records: list[dict], services: Services) -> BatchResult:
         result.plans.append(plan)
         if plan.profile_id is None:
             continue
-        region = services.region_for(marketplace_id)
-        for decision in plan.decisions:
-            ref_id = decision.entity.ref.id
-            sources = plan.sources.get(ref_id) or group_ids
-            job_sources[ref_id] = sources
-            jobs.append(
-                Job(
-                    decision=decision,
-                    account_id=account_id,
-                    marketplace_id=marketplace_id,
-                    region=region,
-                    now=plan.now,
-                    notification_id=sorted(sources)[0],
-                    sources=tuple(sorted(sources)),
-                    skus=plan.skus_by_asin.get(decision.asin, ()),
-                    ledger=plan.ledger.get(ref_id),
-                )
-            )
+        for job in _jobs(services, plan, group_ids):
+            job_sources[job.decision.entity.ref.id] = set(job.sources)
+            jobs.append(job)
     report = Executor(services).run(jobs)
     result.outcomes = report.outcomes
     for ref_id in report.failed_refs:
@@ -168,6 +139,68 @@ def process_batch(records: list[dict], services: Services) -> BatchResult:
     result.processed = len(done)
     result.failed_message_ids = [r["messageId"] for r in records if r["messageId"] in failed]
     return result
+
+
+def _record_facts(
+    services: Services, fresh: dict[str, ParsedNotification]
+) -> tuple[dict[tuple[str, str], dict[str, ProductTrigger]], set[str]]:
+    """Store the facts of the batch, one conditional write per product (its newest fact per source), and
+    collect the products to decide with the facts each write returned.
+
+    A storage failure fails the notifications with facts for that product (their records are batch item
+    failures, so SQS retries them); a notification that is not broken triggers each of its products.
+    """
+    facts_of: dict[str, list[StockFact | OfferFact]] = defaultdict(list)
+    products: dict[str, ProductKey] = {}
+    writers: dict[str, set[str]] = defaultdict(set)  # product id -> notifications with facts for it
+    for notification_id, notification in fresh.items():
+        notification_facts: tuple[StockFact | OfferFact, ...] = (*notification.stock_facts, *notification.offer_facts)
+        for fact in notification_facts:
+            facts_of[fact.product.id].append(fact)
+            products[fact.product.id] = fact.product
+            writers[fact.product.id].add(notification_id)
+    recorded: dict[str, ProductFacts | None] = {}
+    broken: set[str] = set()
+    for product_id, facts in facts_of.items():
+        try:
+            recorded[product_id] = services.stock.record(products[product_id], facts).facts
+        except Exception:
+            logger.exception("could not record facts", extra={"product": product_id, "notification_ids": sorted(writers[product_id])})
+            broken |= writers[product_id]
+    triggers: dict[tuple[str, str], dict[str, ProductTrigger]] = defaultdict(dict)
+    for notification_id, notification in fresh.items():
+        if notification_id in broken:
+            continue
+        for product in notification.products:
+            group = triggers[(product.account_id, product.marketplace_id)]
+            trigger = group.setdefault(product.asin, ProductTrigger(product=product, event_time=notification.event_time))
+            trigger.event_time = max(trigger.event_time, notification.event_time)
+            trigger.notification_ids.add(notification_id)
+            trigger.facts = recorded.get(product.id)
+    return triggers, broken
+
+
+def _jobs(services: Services, plan: GroupPlan, group_ids: set[str]) -> list[Job]:
+    """One Job per decision, at its entity's own clock (GroupPlan.clocks)."""
+    region = services.region_for(plan.marketplace_id)
+    jobs = []
+    for decision in plan.decisions:
+        ref_id = decision.entity.ref.id
+        sources = plan.sources.get(ref_id) or group_ids
+        jobs.append(
+            Job(
+                decision=decision,
+                account_id=plan.account_id,
+                marketplace_id=plan.marketplace_id,
+                region=region,
+                now=plan.clocks.get(ref_id, plan.now),
+                notification_id=sorted(sources)[0],
+                sources=tuple(sorted(sources)),
+                skus=plan.skus_by_asin.get(decision.asin, ()),
+                ledger=plan.ledger.get(ref_id),
+            )
+        )
+    return jobs
 
 
 def _fail_everything(result: BatchResult, records: list[dict]) -> BatchResult:

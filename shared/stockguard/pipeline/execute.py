@@ -2,18 +2,23 @@
 
 Pause:  re-read the entities' current state (list by id); only ENABLED ones are paused; ledger intent
         (conditional) -> PUT PAUSED -> ledger PAUSED / intent cancelled, per entity of the multi-status.
-Resume: ledger intent (only from a pause StockGuard holds) -> PUT ENABLED -> ledger RELEASED / back to PAUSED.
+Resume: re-read likewise; only PAUSED ones are resumed: ledger intent (only from a pause StockGuard holds)
+        -> PUT ENABLED -> ledger RELEASED / back to PAUSED. One already ENABLED was re-enabled by an operator:
+        no PUT, its pause is released (operator override) and audited as a keep. Archived or gone: no PUT.
+Either way, a pending intent the re-read shows applied is settled (audited once), never applied again.
 All entities of a batch are coalesced per (region, profile, ad product, entity type), so the client sends as
 few calls as the per-call maximums allow; no Ads API call at all when nothing changes state.
+The ledger writes of a group are batched (LedgerRepository.intend_many / confirm_many / cancel_many: one
+TransactWriteItems per 100 entities), each entry ending as its single-entity transition would.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable
 
 from stockguard.ads.errors import AdsApiError, AdsApiRetryableError
 from stockguard.ads.port import Outcome, Region, UpdateResult
@@ -24,6 +29,7 @@ from stockguard.domain.ledger import LedgerEntry, LedgerStatus
 from stockguard.observability import MetricNames
 from stockguard.pipeline.services import Services
 from stockguard.state.audit import AuditEntry
+from stockguard.state.ledger import Intent
 
 logger = logging.getLogger(__name__)
 
@@ -66,45 +72,72 @@ def reconcile_pending(
     marketplace_id: str,
     skus_by_asin: dict[str, tuple[str, ...]] | None = None,
 ) -> tuple[list[AdEntity], dict[str, LedgerEntry]]:
-    """Finish what a crashed invocation left between the Ads API call and the ledger write.
+    """Finish what a crashed invocation left between the Ads API call and the ledger write, before deciding.
 
-    Re-reads the entity: PAUSE_PENDING + PAUSED -> we paused it (confirm); PAUSE_PENDING + anything else ->
-    cancel the intent; RESUME_PENDING + ENABLED -> confirm; RESUME_PENDING + PAUSED -> back to PAUSED.
-    A confirmed intent is audited first, under the key the crashed invocation used (its intent's event
-    time and notification): written once if that invocation died before its audit write, overwritten
-    with the same entry if it died after.
+    Re-reads the entities with a pending intent (one list call per group) and settles each from its real
+    state (settle_intents), so the policy decides from a ledger that says what really happened.
     """
-    pending = [e for e in entities if (entry := ledger.get(e.ref.id)) and entry.status in (LedgerStatus.PAUSE_PENDING, LedgerStatus.RESUME_PENDING)]
+    pending = [
+        e for e in entities if (entry := ledger.get(e.ref.id)) and entry.status in (LedgerStatus.PAUSE_PENDING, LedgerStatus.RESUME_PENDING)
+    ]
     if not pending:
         return entities, ledger
     current = _read_states(services, region, pending)
-    settled: list[tuple[AdEntity, LedgerEntry, EntityState, bool]] = []  # (entity, entry, state read, applied)
-    for entity in pending:
-        entry = ledger[entity.ref.id]
-        state = current.get(entity.ref.id)
-        if state is None:
-            continue  # could not read (throttled): decide with what we know; the intent stays
-        target = EntityState.PAUSED if entry.status is LedgerStatus.PAUSE_PENDING else EntityState.ENABLED
-        settled.append((entity, entry, state, state is target))
+    # An entity that could not be read (throttled) is decided with what we know; its intent stays, and the
+    # Executor's own re-read may still settle it (Executor._settle_own_intent).
+    read = [(entity, ledger[entity.ref.id], state) for entity in pending if (state := current.get(entity.ref.id)) is not None]
+    updated_entities = {e.ref.id: e for e in entities}
+    updated_entities.update(
+        settle_intents(services, read, now=now, account_id=account_id, marketplace_id=marketplace_id, skus_by_asin=skus_by_asin or {})
+    )
+    fresh = services.ledger.get_many(e.ref for e in pending)
+    merged = {**ledger, **fresh}
+    return [updated_entities[e.ref.id] for e in entities], merged
+
+
+def intent_applied(entry: LedgerEntry | None, state: EntityState | None) -> bool:
+    """The entity is in the state its pending intent asked for: the change that intent made applied."""
+    if entry is None or state is None:
+        return False
+    return (entry.status, state) in ((LedgerStatus.PAUSE_PENDING, EntityState.PAUSED), (LedgerStatus.RESUME_PENDING, EntityState.ENABLED))
+
+
+def settle_intents(
+    services: Services,
+    read: list[tuple[AdEntity, LedgerEntry, EntityState]],
+    *,
+    now: datetime,
+    account_id: str,
+    marketplace_id: str,
+    skus_by_asin: dict[str, tuple[str, ...]],
+) -> dict[str, AdEntity]:
+    """Confirm or cancel pending intents from the states just read; returns the entities whose index state changed.
+
+    PAUSE_PENDING + PAUSED -> we paused it (confirm); PAUSE_PENDING + anything else -> cancel the intent;
+    RESUME_PENDING + ENABLED -> confirm; RESUME_PENDING + anything else -> back to PAUSED. A confirmed intent
+    is audited first, under the key the invocation that took it used (its intent's event time and
+    notification): written once if that invocation died before its audit write, overwritten with the same
+    entry if it died after. Then the index, the ledger last, so a crash in between leaves the intent to settle again.
+    """
     applied = [
-        _intent_audit(entity, entry, account_id=account_id, marketplace_id=marketplace_id, skus_by_asin=skus_by_asin or {}, now=now)
-        for entity, entry, _, was_applied in settled
-        if was_applied
+        _intent_audit(entity, entry, account_id=account_id, marketplace_id=marketplace_id, skus_by_asin=skus_by_asin, now=now)
+        for entity, entry, state in read
+        if intent_applied(entry, state)
     ]
     if applied:
-        services.audit.record(applied)  # before the ledger: a crash in between leaves the intent to settle again
-    observed = [(entity, state) for entity, _, state, _ in settled if state is not entity.state]
-    updated_entities = {e.ref.id: e for e in entities}
-    updated_entities.update({e.ref.id: e for e in services.index.update_states(observed)} if observed else {})
-    for entity, entry, state, was_applied in settled:
+        services.audit.record(applied)
+    observed = [(entity, state) for entity, _, state in read if state is not entity.state]
+    updated = {e.ref.id: e for e in services.index.update_states(observed)} if observed else {}
+    for entity, entry, state in read:
+        was_applied = intent_applied(entry, state)
         if entry.status is LedgerStatus.PAUSE_PENDING:
             done = services.ledger.confirm_pause(entity.ref, now=now) if was_applied else services.ledger.cancel_pause(entity.ref)
         else:
             done = services.ledger.confirm_resume(entity.ref, now=now) if was_applied else services.ledger.cancel_resume(entity.ref)
-        logger.info("reconciled pending ledger entry", extra={"entity": entity.ref.id, "state": state.value, "applied": was_applied, "settled": done})
-    fresh = services.ledger.get_many(e.ref for e in pending)
-    merged = {**ledger, **fresh}
-    return [updated_entities[e.ref.id] for e in entities], merged
+        logger.info(
+            "settled pending ledger entry", extra={"entity": entity.ref.id, "state": state.value, "applied": was_applied, "settled": done}
+        )
+    return updated
 
 
 def _intent_audit(
@@ -199,8 +232,10 @@ class Executor:
                             self._record(job, THROTTLED, error=type(error).__name__)
                         # Even an applied change may lack its ledger write: redeliver so that it settles.
                         self.report.outcomes[ref_id] = THROTTLED
-        for (product, at, source), now in self._waits.items():
-            self.s.reevaluate.schedule([product], at=at, now=now, source=source)
+        reevaluate = self.s.reevaluate  # _waits is filled only when a scheduler is wired
+        if reevaluate is not None:
+            for (product, at, source), now in self._waits.items():
+                reevaluate.schedule([product], at=at, now=now, source=source)
         if self._audit:
             self.s.audit.record(self._audit)
         return self.report
@@ -230,55 +265,139 @@ class Executor:
 
     # -- pause ----------------------------------------------------------------------------------
     def _pause(self, key: tuple, jobs: list[Job]) -> None:
-        region, profile_id, product, entity_type = key
-        try:
-            current = self.s.ads.get_states(region, profile_id, product, entity_type, [j.decision.entity.ref.entity_id for j in jobs])
-        except AdsApiRetryableError as error:
-            self._fail_all(jobs, THROTTLED, str(error))
+        current = self._reread(key, jobs)
+        if current is None:
             return
-        except AdsApiError as error:
-            self._fail_all(jobs, FAILED, str(error))
-            return
-        ready: list[Job] = []
+        enabled: list[Job] = []
         for job in jobs:
             entity = job.decision.entity
             state = current.get(entity.ref.entity_id)
-            if state is not EntityState.ENABLED:
+            if state is not None and intent_applied(job.ledger, state):
+                self._settle_own_intent(job, state)
+            elif state is EntityState.ENABLED:
+                enabled.append(job)
+            else:
                 # Paused by someone else, archived, or gone: not ours to pause, so nothing to resume later.
                 if state is not None and state is not entity.state:
                     self.s.index.update_state(entity, state)
                 self.report.outcomes[entity.ref.id] = SKIPPED
                 self.s.metrics.count_by(MetricNames.DECISIONS_SKIPPED, "reason", "not_enabled_at_reread")
-                continue
-            if not self.s.ledger.intend_pause(
-                entity.ref, asin=job.decision.asin, reason=job.decision.reason.value, notification_id=job.notification_id, now=job.now
-            ):
-                self.report.outcomes[entity.ref.id] = SKIPPED  # another invocation holds it
-                continue
-            ready.append(job)
-        self._apply(key, ready, EntityState.ENABLED, EntityState.PAUSED)
+        self._apply(key, self._intend(Action.PAUSE, enabled), EntityState.ENABLED, EntityState.PAUSED)
 
     # -- resume ---------------------------------------------------------------------------------
     def _resume(self, key: tuple, jobs: list[Job]) -> None:
-        ready = [
-            job
-            for job in jobs
-            if self.s.ledger.intend_resume(
-                job.decision.entity.ref, asin=job.decision.asin, reason=job.decision.reason.value, notification_id=job.notification_id, now=job.now
-            )
-        ]
+        """Resume only what is still PAUSED at Amazon now: the index the decision came from can be an hour old.
+
+        One re-read (list) per group, as for pauses. PAUSED -> ledger intent, PUT, audit, index, ledger.
+        ENABLED -> not in the PUT: our own pending resume that applied is settled; otherwise an operator
+        re-enabled it and the pause is released as an operator override (audited as a keep). Anything
+        else (archived, pending review, gone) -> nothing StockGuard may enable: no PUT, the pause stays held.
+        """
+        current = self._reread(key, jobs)
+        if current is None:
+            return
+        paused: list[Job] = []
+        observed: list[tuple[AdEntity, EntityState]] = []  # what the re-read taught the index
         for job in jobs:
-            if job not in ready:
-                self.report.outcomes[job.decision.entity.ref.id] = SKIPPED
+            entity = job.decision.entity
+            state = current.get(entity.ref.entity_id)
+            if state is not None and intent_applied(job.ledger, state):
+                self._settle_own_intent(job, state)  # writes the index itself, audit first
+                continue
+            if state is not None and state is not entity.state:
+                observed.append((entity, state))
+            if state is EntityState.ENABLED:
+                self._operator_reenabled(job)
+            elif state is EntityState.PAUSED:
+                paused.append(job)
+            else:
+                self._not_resumable(job, state)
+        ready = self._intend(Action.RESUME, paused)
+        if observed:
+            # After the ledger writes above: a crash in between leaves the index stale until the next index
+            # sync, never a pause held (or an override left open) for an ad the operator runs.
+            self.s.index.update_states(observed)
         self._apply(key, ready, EntityState.PAUSED, EntityState.ENABLED)
+
+    def _intend(self, action: Action, jobs: list[Job]) -> list[Job]:
+        """Take the ledger intent of each job in one batched write; the jobs that took it, in order.
+
+        A job whose condition failed is SKIPPED: another invocation holds the entity (or, for a resume, no
+        pause StockGuard holds). A storage failure raises, and run() makes the whole group THROTTLED."""
+        intents = [Intent(j.decision.entity.ref, j.decision.asin, j.decision.reason.value, j.notification_id, j.now) for j in jobs]
+        took = self._ledger_write("intend", action, intents)
+        for job in jobs:
+            if job.decision.entity.ref.id not in took:
+                self.report.outcomes[job.decision.entity.ref.id] = SKIPPED  # another invocation holds it
+        return [job for job in jobs if job.decision.entity.ref.id in took]
+
+    def _operator_reenabled(self, job: Job) -> None:
+        """We hold a pause, yet the entity is ENABLED: an operator re-enabled it during the episode.
+
+        The README's promise: an ad the operator re-enables is left alone. The episode is over (the
+        resume means every pause reason cleared), so the pause ends as Executor._keep ends an override
+        (OVERRIDDEN, then RELEASED) without an Ads API call; the audit records a keep (ENABLED -> ENABLED,
+        operator_override, result skipped), never an applied change, and --json gets no line for it.
+        """
+        ref = job.decision.entity.ref
+        self.report.outcomes[ref.id] = SKIPPED
+        self.s.ledger.mark_overridden(ref, now=job.now)  # False when the index sync already marked it
+        if not self.s.ledger.release(ref, now=job.now):
+            # Neither PAUSED nor OVERRIDDEN any more: another invocation took a resume intent (its PUT may be
+            # what the re-read saw). That invocation settles and audits it; claim nothing here.
+            return
+        self.s.metrics.count_by(MetricNames.DECISIONS_SKIPPED, "reason", Reason.OPERATOR_OVERRIDE.value)
+        e = EntityState.ENABLED
+        self._audit.append(self._entry(job, SKIPPED, from_state=e, to_state=e, reason=Reason.OPERATOR_OVERRIDE))
+
+    def _not_resumable(self, job: Job, state: EntityState | None) -> None:
+        """Archived, pending review, user-deleted or gone from the list: nothing StockGuard may enable.
+
+        No PUT, and the ledger keeps the pause: releasing it cannot be undone, and would be wrong for a
+        transient state (an SB ad in moderation that comes back PAUSED is still ours to resume). Holding
+        costs nothing: an entity that stays archived is not decided again (entity_not_active), the index
+        sync drops a vanished one, and one someone re-enables is seen as an override by the sync or a re-read.
+        """
+        self.report.outcomes[job.decision.entity.ref.id] = SKIPPED
+        self.s.metrics.count_by(MetricNames.DECISIONS_SKIPPED, "reason", "not_paused_at_reread")
+        logger.info("not resumed: not PAUSED at the re-read", extra={"entity": job.decision.entity.ref.id, "state": state and state.value})
+
+    def _settle_own_intent(self, job: Job, state: EntityState) -> None:
+        """Our pending intent already applied (an invocation died after its PUT, or the PUT timed out yet
+        applied) and the settling re-read before deciding could not see it: settle it now, from this re-read,
+        as reconcile_pending would (audited once, under the intent's own key). A second PUT would be a
+        change made twice, and a second audit under this invocation's key an applied change audited twice."""
+        entity, entry = job.decision.entity, job.ledger
+        assert entry is not None  # intent_applied() holds
+        settle_intents(
+            self.s,
+            [(entity, entry, state)],
+            now=job.now,
+            account_id=job.account_id,
+            marketplace_id=job.marketplace_id,
+            skus_by_asin={job.decision.asin: job.skus},
+        )
+        self.report.outcomes[entity.ref.id] = APPLIED
+        self._audited.add(entity.ref.id)
+
+    def _reread(self, key: tuple, jobs: list[Job]) -> dict[str, EntityState] | None:
+        """The group's current states, one list call (the client pages it); None when it failed, and then
+        every job is THROTTLED or FAILED so that SQS retries its message (nothing was changed)."""
+        region, profile_id, product, entity_type = key
+        try:
+            return self.s.ads.get_states(region, profile_id, product, entity_type, [j.decision.entity.ref.entity_id for j in jobs])
+        except AdsApiRetryableError as error:
+            self._fail_all(jobs, THROTTLED, str(error))
+        except AdsApiError as error:
+            self._fail_all(jobs, FAILED, str(error))
+        return None
 
     def _apply(self, key: tuple, ready: list[Job], from_state: EntityState, to_state: EntityState) -> None:
         """PUT the new state for the entities whose ledger intent is taken; settle the ledger per result."""
         if not ready:
             return
         pausing = to_state is EntityState.PAUSED
-        confirm = self.s.ledger.confirm_pause if pausing else self.s.ledger.confirm_resume
-        cancel = self.s.ledger.cancel_pause if pausing else self.s.ledger.cancel_resume
+        action = Action.PAUSE if pausing else Action.RESUME
         results = self._set_states(key, ready, to_state)
         # Audit what Amazon applied before any other write, then the index, the ledger last: a crash in
         # between leaves pending intents whose redelivery re-reads the entities and writes the same audit keys
@@ -288,20 +407,37 @@ class Executor:
             self.s.audit.record([self._entry(job, APPLIED, from_state=from_state, to_state=to_state) for job in applied])
             self._audited.update(job.decision.entity.ref.id for job in applied)
             self.s.index.update_states([(job.decision.entity, to_state) for job in applied])
+            self._ledger_write("confirm", action, [(job.decision.entity.ref, job.now) for job in applied])
+        refused = [job.decision.entity.ref for job in ready if results[job.decision.entity.ref.entity_id].outcome is Outcome.FAILED]
+        self._ledger_write("cancel", action, refused)  # Amazon refused them: nothing changed
+        # THROTTLED (429, 5xx, timeout, time budget) may still have applied (Amazon often finishes a PUT
+        # the client gave up on): keep the intent; the redelivery re-reads the entity and settles it.
         for job in ready:
-            ref = job.decision.entity.ref
-            result = results[ref.entity_id]
+            result = results[job.decision.entity.ref.entity_id]
             if result.outcome is Outcome.APPLIED:
-                confirm(ref, now=job.now)
                 self.s.metrics.count(MetricNames.ADS_PAUSED if pausing else MetricNames.ADS_RESUMED)
                 self._lag(job)
-            elif result.outcome is Outcome.FAILED:
-                cancel(ref)  # Amazon refused it: nothing changed
-            # THROTTLED (429, 5xx, timeout, time budget) may still have applied (Amazon often finishes a PUT
-            # the client gave up on): keep the intent; the redelivery re-reads the entity and settles it.
             self._finish(job, result, from_state, to_state)
 
     # -- helpers --------------------------------------------------------------------------------
+    def _ledger_write(self, kind: str, action: Action, items: list) -> set[str]:
+        """One ledger transition ("intend" an Intent, "confirm" a (ref, event time), "cancel" a ref) for each
+        item; the ref ids whose condition held. None: no call. One: the single-entity UpdateItem (a one-item
+        transaction costs twice the write units). More: LedgerRepository.*_many, TransactWriteItems per 100.
+        Any storage failure (TransactionIncomplete included) raises: run() makes the group THROTTLED."""
+        ledger = self.s.ledger
+        if len(items) != 1:
+            return getattr(ledger, f"{kind}_many")(action, items) if items else set()
+        single = getattr(ledger, f"{kind}_{'pause' if action is Action.PAUSE else 'resume'}")
+        (item,) = items
+        if kind == "intend":
+            ref, held = item.ref, single(item.ref, asin=item.asin, reason=item.reason, notification_id=item.notification_id, now=item.now)
+        elif kind == "confirm":
+            ref, held = item[0], single(item[0], now=item[1])
+        else:
+            ref, held = item, single(item)
+        return {ref.id} if held else set()
+
     def _set_states(self, key: tuple, jobs: list[Job], state: EntityState) -> dict[str, UpdateResult]:
         region, profile_id, product, entity_type = key
         ids = [j.decision.entity.ref.entity_id for j in jobs]
@@ -337,7 +473,7 @@ class Executor:
         self.report.outcomes[ref.id] = outcome
         if ref.id not in self._audited:
             self._audit.append(self._entry(job, outcome, from_state=from_state, to_state=to_state, error=error))
-        if self.s.on_action and outcome in (APPLIED, FAILED, THROTTLED):  # attempted Ads API changes only
+        if self.s.on_action and outcome in (APPLIED, FAILED, THROTTLED, MONITOR):  # attempted (or, in monitor mode, would-be) changes
             self.s.on_action(
                 {
                     "adProduct": ref.ad_product.value,
@@ -356,7 +492,9 @@ class Executor:
             )
 
     @staticmethod
-    def _entry(job: Job, outcome: str, *, from_state: EntityState, to_state: EntityState, error: str = "") -> AuditEntry:
+    def _entry(
+        job: Job, outcome: str, *, from_state: EntityState, to_state: EntityState, error: str = "", reason: Reason | None = None
+    ) -> AuditEntry:
         d = job.decision
         ref = d.entity.ref
         return AuditEntry(
@@ -371,7 +509,7 @@ class Executor:
             entity_id=ref.entity_id,
             from_state=from_state.value,
             to_state=to_state.value,
-            reason=d.reason.value,
+            reason=(reason or d.reason).value,
             notification_id=job.notification_id,
             result=outcome,
             error=error,

@@ -8,8 +8,8 @@ decide again, so a replay decides exactly as live processing did.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Sequence
 
 import boto3
 

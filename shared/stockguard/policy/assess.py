@@ -14,9 +14,10 @@ Per entity, `sb_multi_asin` says how the known ASINs combine:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal, Mapping, Sequence
+from typing import Literal
 
 from stockguard.domain.decisions import Reason
 from stockguard.policy.config import ProductRules
@@ -51,9 +52,7 @@ class Verdict:
     stock_out_asins: tuple[str, ...] = ()
 
 
-def assess_asin(
-    asin: str, state: ProductState | None, rules: ProductRules, *, pause_threshold: int, resume_threshold: int
-) -> AsinView:
+def assess_asin(asin: str, state: ProductState | None, rules: ProductRules, *, pause_threshold: int, resume_threshold: int) -> AsinView:
     if not rules.any_enabled:
         return AsinView(asin, Status.BACK)
     if state is None or (state.available is None and state.featured is None):
@@ -77,10 +76,7 @@ def assess_entity(
     resume_threshold: int,
     multi_asin: Literal["all", "any"],
 ) -> Verdict:
-    views = [
-        assess_asin(a, products.get(a), rules, pause_threshold=pause_threshold, resume_threshold=resume_threshold)
-        for a in asins
-    ]
+    views = [assess_asin(a, products.get(a), rules, pause_threshold=pause_threshold, resume_threshold=resume_threshold) for a in asins]
     known = [v for v in views if v.status is not Status.UNKNOWN]
 
     def having(status: Status) -> tuple[str, ...]:
@@ -94,10 +90,6 @@ def assess_entity(
     is_out = len(out) == len(views) if multi_asin == "all" else bool(out)
     if is_out:
         reason = Reason.OUT_OF_STOCK if stock_out else Reason.FEATURED_OFFER_LOST
-        return Verdict(
-            out=True, back=False, known=True, pause_reason=reason, out_asins=out, stock_out_asins=stock_out
-        )
+        return Verdict(out=True, back=False, known=True, pause_reason=reason, out_asins=out, stock_out_asins=stock_out)
     cleared = bool(back) if multi_asin == "all" else len(back) == len(known)
-    return Verdict(
-        out=False, back=cleared, known=True, out_asins=out, back_asins=back, between_asins=between, stock_out_asins=stock_out
-    )
+    return Verdict(out=False, back=cleared, known=True, out_asins=out, back_asins=back, between_asins=between, stock_out_asins=stock_out)

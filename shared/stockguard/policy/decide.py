@@ -1,7 +1,10 @@
 """The pure decision policy: one Decision per ad entity, from product states, entity states and the ledger.
 
 No I/O and no wall clock: `now` is the event time of the triggering notification, so a replay decides
-exactly as live processing did. Same inputs, same outputs, in input entity order.
+exactly as live processing did. Same inputs, same outputs, in input entity order. `clocks` (entity ref id
+-> time) decides an entity at its own products' time instead (stockguard.pipeline.plan: the newest event
+time of the facts of the entity's ASINs), so that one product's later event never ages another's
+decision; an entity missing from `clocks` is decided at `now`.
 
 What the caller does with a KEEP decision (no Ads API call in any case):
     OPERATOR_OVERRIDE   on a PAUSED ledger entry: mark it OVERRIDDEN (the operator re-enabled our pause)
@@ -13,9 +16,9 @@ Pause and resume decisions with monitor_only=True (monitor mode) are audited, ne
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Mapping, Sequence
 
 from stockguard.domain.ads import AdEntity, EntityState
 from stockguard.domain.decisions import Action, Decision, Reason
@@ -50,15 +53,14 @@ class _Subject:
     rules: ProductRules
     asins: tuple[str, ...]
     verdict: Verdict
+    now: datetime  # the policy clock of this entity
 
     @property
     def status(self) -> LedgerStatus | None:
         return self.entry.status if self.entry else None
 
     def keep(self, reason: Reason, asin: str | None = None, retry_at: datetime | None = None) -> Decision:
-        return Decision(
-            entity=self.entity, action=Action.KEEP, reason=reason, asin=asin or self.asins[0], retry_at=retry_at
-        )
+        return Decision(entity=self.entity, action=Action.KEEP, reason=reason, asin=asin or self.asins[0], retry_at=retry_at)
 
 
 def decide(
@@ -69,6 +71,7 @@ def decide(
     entities: Sequence[AdEntity],
     ledger: Mapping[str, LedgerEntry],
     marketplace_id: str,
+    clocks: Mapping[str, datetime] | None = None,
 ) -> list[Decision]:
     ctx = _Context(
         now=now,
@@ -78,10 +81,11 @@ def decide(
         marketplace_allowed=config.marketplace_allowed(marketplace_id),
         excluded=frozenset(config.excluded_asins),
     )
-    return [_decide_one(ctx, entity) for entity in entities]
+    clocks = clocks or {}
+    return [_decide_one(ctx, entity, clocks.get(entity.ref.id, now)) for entity in entities]
 
 
-def _decide_one(ctx: _Context, entity: AdEntity) -> Decision:
+def _decide_one(ctx: _Context, entity: AdEntity, now: datetime) -> Decision:
     first = entity.asins[0] if entity.asins else ""
 
     def keep(reason: Reason) -> Decision:
@@ -107,7 +111,7 @@ def _decide_one(ctx: _Context, entity: AdEntity) -> Decision:
         resume_threshold=ctx.config.resume_at,
         multi_asin=ctx.config.sb_multi_asin,
     )
-    s = _Subject(entity=entity, entry=ctx.ledger.get(entity.ref.id), rules=rules, asins=asins, verdict=verdict)
+    s = _Subject(entity=entity, entry=ctx.ledger.get(entity.ref.id), rules=rules, asins=asins, verdict=verdict, now=now)
     if s.status is LedgerStatus.OVERRIDDEN:
         # The operator took over this episode: hands off until every pause condition has cleared.
         if verdict.back:
@@ -186,8 +190,6 @@ def _change(ctx: _Context, s: _Subject, action: Action, reason: Reason, asin: st
     entry = s.entry
     if entry is not None and entry.status not in _PENDING and entry.last_change_at is not None:
         retry_at = entry.last_change_at + timedelta(minutes=ctx.config.dwell_minutes)
-        if ctx.now < retry_at:
+        if s.now < retry_at:
             return s.keep(Reason.DWELL_TIME, asin, retry_at=retry_at)
-    return Decision(
-        entity=s.entity, action=action, reason=reason, asin=asin, monitor_only=ctx.config.mode is Mode.MONITOR
-    )
+    return Decision(entity=s.entity, action=action, reason=reason, asin=asin, monitor_only=ctx.config.mode is Mode.MONITOR)

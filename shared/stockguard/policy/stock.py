@@ -8,7 +8,7 @@ highlyAvailableInventory, with FBA facts as a fallback when that is all there is
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from stockguard.domain.facts import StockFact
 
@@ -33,7 +33,7 @@ def _fba_total(facts: Sequence[StockFact], *, include_inbound: bool) -> int | No
             latest[fact.sku] = fact
     if not latest:
         return None
-    return sum(f.fulfillable + (f.inbound if include_inbound else 0) for f in latest.values())  # type: ignore[operator]
+    return sum((f.fulfillable or 0) + (f.inbound if include_inbound else 0) for f in latest.values())
 
 
 def available_stock(facts: Sequence[StockFact], *, account_is_vendor: bool, include_inbound: bool) -> int | None:

@@ -6,18 +6,18 @@ real HTTP on 127.0.0.1, with per-endpoint fault injection. Catalog format: READM
 """
 
 from stockguard.simulator.auth import DEFAULT_CLIENTS
-from stockguard.simulator.catalog import DEMO_CATALOG_PATH, COLLECTIONS, Catalog, Credentials, load_catalog
+from stockguard.simulator.catalog import COLLECTIONS, DEMO_CATALOG_PATH, Catalog, Credentials, load_catalog
 from stockguard.simulator.faults import FaultConfig, FaultKind, FaultRule, load_faults
 from stockguard.simulator.recording import RecordedRequest
 from stockguard.simulator.server import AdsSimulator
 
 __all__ = [
-    "AdsSimulator",
     "COLLECTIONS",
-    "Catalog",
-    "Credentials",
     "DEFAULT_CLIENTS",
     "DEMO_CATALOG_PATH",
+    "AdsSimulator",
+    "Catalog",
+    "Credentials",
     "FaultConfig",
     "FaultKind",
     "FaultRule",

@@ -10,8 +10,8 @@ import hmac
 import secrets
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
 
 from stockguard.simulator.catalog import Credentials
 from stockguard.simulator.reply import Reply, lwa_error
@@ -43,7 +43,9 @@ def build_clients(clients: Mapping[str, Mapping[str, object]] | None, credential
     for client_id, spec in (clients if clients is not None else DEFAULT_CLIENTS).items():
         tokens = spec.get("refresh_tokens") or [spec.get("refresh_token")]
         out[client_id] = LwaClient(
-            client_id, str(spec["client_secret"]), frozenset(str(t) for t in tokens if t)  # type: ignore[union-attr]
+            client_id,
+            str(spec["client_secret"]),
+            frozenset(str(t) for t in tokens if t),  # type: ignore[union-attr]
         )
     return out
 
@@ -77,9 +79,8 @@ class LwaAuthority:
         client = self._clients.get(form["client_id"])
         if client is None or not _same(client.client_secret, form["client_secret"]):
             return lwa_error("invalid_client", "Client authentication failed")
-        if grant_type == "refresh_token":
-            if not any(_same(token, form["refresh_token"]) for token in client.refresh_tokens):
-                return lwa_error("invalid_grant", "The request has an invalid grant parameter : refresh_token")
+        if grant_type == "refresh_token" and not any(_same(token, form["refresh_token"]) for token in client.refresh_tokens):
+            return lwa_error("invalid_grant", "The request has an invalid grant parameter : refresh_token")
         access_token = "Atza|" + secrets.token_urlsafe(32)
         with self._lock:
             self._tokens[access_token] = (client.client_id, self._clock() + self._ttl)

@@ -65,7 +65,7 @@ class ProfileEntities(BaseModel):
     sd_campaigns: list[dict[str, Any]] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _check(self) -> "ProfileEntities":
+    def _check(self) -> ProfileEntities:
         for collection, (key, required, states) in _RULES.items():
             seen: set[str] = set()
             for position, entity in enumerate(getattr(self, collection)):
@@ -98,7 +98,7 @@ class Catalog(BaseModel):
         return {str(k): v for k, v in value.items()} if isinstance(value, dict) else value
 
     @model_validator(mode="after")
-    def _check(self) -> "Catalog":
+    def _check(self) -> Catalog:
         ids = [str(p.get("profileId", "")) for p in self.profiles]
         if any(not i for i in ids):
             raise ValueError("every profile needs a profileId")

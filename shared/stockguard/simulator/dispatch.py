@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from stockguard.simulator import gate
@@ -60,7 +61,7 @@ class Dispatcher:
         reply.headers.setdefault("x-amzn-RequestId", str(uuid.uuid4()))
         return Outcome(reply, state.record(reply.status))
 
-    def _answer(self, raw: RawRequest, trace: "_Trace") -> Reply:
+    def _answer(self, raw: RawRequest, trace: _Trace) -> Reply:
         if trace.path == TOKEN_PATH:
             return self._token(raw, trace)
         route, path_params = find_route(trace.method, trace.path)
@@ -90,7 +91,7 @@ class Dispatcher:
         )
         return route.handler(call, self.backend)
 
-    def _token(self, raw: RawRequest, trace: "_Trace") -> Reply:
+    def _token(self, raw: RawRequest, trace: _Trace) -> Reply:
         if trace.method != "POST":
             return lwa_error("invalid_request", "Use POST", status=405)
         if raw.headers.get("content-type", "").split(";", 1)[0].strip().lower() != FORM:
@@ -102,7 +103,7 @@ class Dispatcher:
             return _whole_request_fault(fault, None)
         return self.authority.grant(form)
 
-    def _fault(self, trace: "_Trace", is_update: bool) -> FaultRule | None:
+    def _fault(self, trace: _Trace, is_update: bool) -> FaultRule | None:
         fault = self.backend.faults.pick(trace.method, trace.path, is_update=is_update)
         if fault is None:
             return None

@@ -4,8 +4,8 @@ between them (media type, limits, states, key names); envelope_handlers.py serve
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from stockguard.simulator.call import Backend
 from stockguard.simulator.catalog import SB_STATES, SP_STATES

@@ -5,7 +5,8 @@ envelope answered by a 207 {<collection>: {success: [], error: []}}.
 from __future__ import annotations
 
 import copy
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from stockguard.simulator.call import Backend, Call
 from stockguard.simulator.envelope import EnvelopeResource

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from stockguard.simulator import envelope, envelope_handlers, sd
 from stockguard.simulator.call import Backend, Call

@@ -6,8 +6,9 @@ array of {code, …Id}. States are lower-case.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from stockguard.simulator.call import Backend, Call
 from stockguard.simulator.catalog import SD_STATES

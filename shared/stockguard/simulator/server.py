@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from stockguard.simulator.auth import LwaAuthority, build_clients
 from stockguard.simulator.call import Backend
@@ -89,7 +90,7 @@ class AdsSimulator:
             self._thread.join(timeout=5)
             self._thread = None
 
-    def __enter__(self) -> "AdsSimulator":
+    def __enter__(self) -> AdsSimulator:
         self.start()
         return self
 
@@ -197,7 +198,7 @@ def _handler_class(sim: AdsSimulator) -> type[BaseHTTPRequestHandler]:
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        def log_message(self, format: str, *args: Any) -> None:
             """Silent: request lines would be noise in test output."""
 
     return Handler

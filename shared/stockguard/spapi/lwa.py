@@ -8,7 +8,7 @@ Tokens are cached until a minute before they expire and are only ever held as Se
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from pydantic import SecretStr
 

@@ -8,7 +8,8 @@ Error bodies {"errors": [{"code", "message", "details"}]} become one readable me
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -49,7 +50,7 @@ class NotificationsApi:
         *,
         token_url: str = LWA_TOKEN_URL,
         sleep: Callable[[float], None] = time.sleep,
-    ) -> "NotificationsApi":
+    ) -> NotificationsApi:
         """The usual wiring: one transport shared by LWA and the API; close() releases it."""
         transport = Transport(sleep=sleep)
         tokens = LwaTokens(credentials, transport, token_url=token_url)
@@ -58,7 +59,7 @@ class NotificationsApi:
     def close(self) -> None:
         self._transport.close()
 
-    def __enter__(self) -> "NotificationsApi":
+    def __enter__(self) -> NotificationsApi:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -79,7 +80,9 @@ class NotificationsApi:
         """The seller's subscription to the type, or None (404, or a 200 without a payload)."""
         path = f"{SUBSCRIPTIONS_PATH}/{quote(notification_type, safe='')}"
         try:
-            payload = self._call("GET", path, f"getSubscription {notification_type}", "subscription", self._tokens.seller(), not_found_ok=True)
+            payload = self._call(
+                "GET", path, f"getSubscription {notification_type}", "subscription", self._tokens.seller(), not_found_ok=True
+            )
         except _NotFound:
             return None
         if not payload:

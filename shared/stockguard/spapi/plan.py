@@ -11,9 +11,10 @@ other types); `--payload-version ITEM_INVENTORY_EVENT_CHANGE=2020-09-04` overrid
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 
 class NotificationType(StrEnum):

@@ -9,7 +9,9 @@ refused LWA credentials (SpApiAuthError) stop the run, since nothing else can wo
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Iterable, Iterator, Literal, Protocol
+from collections.abc import Iterable, Iterator
+from functools import partial
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -75,7 +77,7 @@ def set_up(plan: SubscribePlan, api: NotificationsPort) -> Iterator[StepResult]:
     """Yield each step's result as soon as it is known (the CLI prints progressively)."""
     destination_ids: dict[str, str] = {}
     for spec in plan.destinations:
-        step = _guarded(lambda: ensure_destination(api, spec), _failed_destination(spec))
+        step = _guarded(partial(ensure_destination, api, spec), _failed_destination(spec))
         if step.destination_id:
             destination_ids[spec.queue_arn] = step.destination_id
         yield step
@@ -84,7 +86,7 @@ def set_up(plan: SubscribePlan, api: NotificationsPort) -> Iterator[StepResult]:
         if destination_id is None:
             yield _failed_subscription(sub, None)(f"no destination for queue {sub.queue_arn}; subscription skipped")
             continue
-        yield _guarded(lambda: ensure_subscription(api, sub, destination_id), _failed_subscription(sub, destination_id))
+        yield _guarded(partial(ensure_subscription, api, sub, destination_id), _failed_subscription(sub, destination_id))
 
 
 def ensure_destination(api: NotificationsPort, spec: DestinationSpec) -> StepResult:
@@ -156,7 +158,9 @@ def planned_steps(plan: SubscribePlan, endpoint: str) -> list[StepResult]:
         create = {"method": "POST", "url": base + DESTINATIONS_PATH, "body": spec.body(), "token": "grantless"}
         lookup = {"method": "GET", "url": base + DESTINATIONS_PATH, "token": "grantless", "when": "createDestination returns 409"}
         steps.append(
-            StepResult(step="destination", queue_arn=spec.queue_arn, destination_name=spec.name, result="planned", requests=(create, lookup))
+            StepResult(
+                step="destination", queue_arn=spec.queue_arn, destination_name=spec.name, result="planned", requests=(create, lookup)
+            )
         )
     for sub in plan.subscriptions:
         url = f"{base}{SUBSCRIPTIONS_PATH}/{sub.notification_type.value}"
@@ -179,7 +183,12 @@ def planned_steps(plan: SubscribePlan, endpoint: str) -> list[StepResult]:
 def token_requests(token_url: str) -> list[dict[str, Any]]:
     """The LWA requests a real run makes first, with the credential fields left out."""
     return [
-        {"method": "POST", "url": token_url, "body": {"grant_type": "client_credentials", "scope": NOTIFICATIONS_SCOPE}, "token": "grantless"},
+        {
+            "method": "POST",
+            "url": token_url,
+            "body": {"grant_type": "client_credentials", "scope": NOTIFICATIONS_SCOPE},
+            "token": "grantless",
+        },
         {"method": "POST", "url": token_url, "body": {"grant_type": "refresh_token"}, "token": "seller"},
     ]
 

@@ -6,8 +6,8 @@ in time order; the GSI by_day (day, sk) answers "what happened on a day".
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Iterable
 
 from boto3.dynamodb.conditions import Key
 from pydantic import BaseModel, ConfigDict
@@ -58,9 +58,7 @@ class AuditLog:
                 writer.put_item(Item=to_dynamo(item))
 
     def for_asin(self, marketplace_id: str, asin: str, *, limit: int = 20) -> list[AuditEntry]:
-        response = self._table.query(
-            KeyConditionExpression=Key("pk").eq(f"{marketplace_id}#{asin}"), ScanIndexForward=False, Limit=limit
-        )
+        response = self._table.query(KeyConditionExpression=Key("pk").eq(f"{marketplace_id}#{asin}"), ScanIndexForward=False, Limit=limit)
         return [AuditEntry.model_validate(from_dynamo(i)) for i in response.get("Items", [])]
 
     def for_day(self, day: str, *, limit: int = 1000) -> list[AuditEntry]:

@@ -8,13 +8,11 @@ calls run, and a record whose action later fails must stay unmarked so that SQS 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Iterable
 
 from stockguard.clock import iso
-from stockguard.state.dynamo import dynamodb_resource, get_table, ttl_epoch
-
-_BATCH_GET_MAX = 100
+from stockguard.state.dynamo import batch_get, get_table, ttl_epoch
 
 
 class DedupRepository:
@@ -24,20 +22,12 @@ class DedupRepository:
         self._ttl_days = ttl_days
 
     def seen(self, notification_ids: Iterable[str]) -> set[str]:
-        ids = sorted(set(notification_ids))
-        found: set[str] = set()
-        resource = dynamodb_resource()
-        for start in range(0, len(ids), _BATCH_GET_MAX):
-            keys = [{"pk": f"N#{i}"} for i in ids[start : start + _BATCH_GET_MAX]]
-            request = {self._name: {"Keys": keys, "ConsistentRead": True, "ProjectionExpression": "pk"}}
-            while request:
-                response = resource.batch_get_item(RequestItems=request)
-                for item in response.get("Responses", {}).get(self._name, []):
-                    found.add(item["pk"][2:])
-                request = response.get("UnprocessedKeys") or {}
-        return found
+        """The ids already processed: one BatchGetItem per 100 ids (stockguard.state.dynamo.batch_get)."""
+        keys = [{"pk": f"N#{i}"} for i in sorted(set(notification_ids))]
+        return {item["pk"][2:] for item in batch_get(self._name, keys, projection="pk")}
 
     def mark(self, notification_ids: Iterable[str], *, now: datetime) -> None:
+        """One BatchWriteItem per 25 ids (boto3's batch writer also resends what DynamoDB leaves unprocessed)."""
         with self._table.batch_writer(overwrite_by_pkeys=["pk"]) as writer:
             for notification_id in sorted(set(notification_ids)):
                 writer.put_item(

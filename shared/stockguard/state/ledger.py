@@ -2,26 +2,61 @@
 
 See stockguard.domain.ledger for the lifecycle. The conditions make racing Lambdas safe: only one can
 take a pause intent for an entity, and a resume is only possible from a pause StockGuard holds.
+
+Each transition exists twice: per entity (one UpdateItem; returns whether the condition held) and for
+many entities at once (`intend_many`, `confirm_many`, `cancel_many`: TransactWriteItems of up to 100
+conditional updates; return the ref ids whose condition held). A transaction is all or nothing, so a
+cancelled one is resent without the entries whose condition failed: each entry ends exactly as its
+single-entity transition would have.
 """
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable
+from typing import Any
+
+from botocore.exceptions import ClientError
 
 from stockguard.clock import iso, parse_iso, utcnow
 from stockguard.domain.ads import AdProduct, EntityRef, EntityType
+from stockguard.domain.decisions import Action
 from stockguard.domain.ledger import LedgerEntry, LedgerStatus
-from stockguard.state.dynamo import dynamodb_resource, from_dynamo, get_table, is_conditional_failure
+from stockguard.state.dynamo import backoff_seconds, batch_get, from_dynamo, get_table, is_conditional_failure, scan_all
 
-_BATCH_GET_MAX = 100
+logger = logging.getLogger(__name__)
+
+TRANSACT_MAX = 100  # DynamoDB's limit of items per TransactWriteItems call
+TRANSACT_RETRIES = 5  # resends of a cancelled transaction (conflicts, throttling) before giving up
+_CONDITION_FAILED = "ConditionalCheckFailed"
+
+
+@dataclass(frozen=True)
+class Intent:
+    """One pause or resume intent for `intend_many`: the arguments of intend_pause / intend_resume."""
+
+    ref: EntityRef
+    asin: str
+    reason: str
+    notification_id: str
+    now: datetime
+
+
+class TransactionIncomplete(RuntimeError):
+    """Transitions that neither applied nor failed their condition after every resend (sustained
+    conflicts or throttling). None of them applied: the caller's batch is retried by SQS."""
+
+    def __init__(self, ref_ids: list[str], codes: set[str]) -> None:
+        super().__init__(f"{len(ref_ids)} ledger transitions not applied ({', '.join(sorted(codes))}): {ref_ids[:5]}")
+        self.ref_ids = ref_ids
 
 
 def _ref_from_pk(pk: str) -> EntityRef:
     profile_id, ad_product, entity_type, entity_id = pk.split("#", 3)
-    return EntityRef(
-        profile_id=profile_id, ad_product=AdProduct(ad_product), entity_type=EntityType(entity_type), entity_id=entity_id
-    )
+    return EntityRef(profile_id=profile_id, ad_product=AdProduct(ad_product), entity_type=EntityType(entity_type), entity_id=entity_id)
 
 
 def _entry(item: dict) -> LedgerEntry:
@@ -53,18 +88,9 @@ class LedgerRepository:
         self._table = get_table(table_name)
 
     def get_many(self, refs: Iterable[EntityRef]) -> dict[str, LedgerEntry]:
-        ids = sorted({r.id for r in refs})
-        found: dict[str, LedgerEntry] = {}
-        resource = dynamodb_resource()
-        for start in range(0, len(ids), _BATCH_GET_MAX):
-            request = {self._name: {"Keys": [{"pk": i} for i in ids[start : start + _BATCH_GET_MAX]], "ConsistentRead": True}}
-            while request:
-                response = resource.batch_get_item(RequestItems=request)
-                for item in response.get("Responses", {}).get(self._name, []):
-                    entry = _entry(item)
-                    found[entry.ref.id] = entry
-                request = response.get("UnprocessedKeys") or {}
-        return found
+        """Entries by ref id (absent: no entry); one BatchGetItem per 100 refs (stockguard.state.dynamo.batch_get)."""
+        entries = (_entry(item) for item in batch_get(self._name, [{"pk": i} for i in sorted({r.id for r in refs})]))
+        return {entry.ref.id: entry for entry in entries}
 
     def get(self, ref: EntityRef) -> LedgerEntry | None:
         item = self._table.get_item(Key={"pk": ref.id}, ConsistentRead=True).get("Item")
@@ -72,68 +98,116 @@ class LedgerRepository:
 
     def all_held(self) -> list[LedgerEntry]:
         """Entries whose pause StockGuard holds (for the index sync's operator-override check)."""
-        entries: list[LedgerEntry] = []
-        kwargs: dict = {
-            "FilterExpression": "#s = :p",
-            "ExpressionAttributeNames": {"#s": "status"},
-            "ExpressionAttributeValues": {":p": LedgerStatus.PAUSED.value},
-        }
-        while True:
-            page = self._table.scan(**kwargs)
-            entries.extend(_entry(i) for i in page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
-                return entries
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        items = scan_all(
+            self._table,
+            FilterExpression="#s = :p",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={":p": LedgerStatus.PAUSED.value},
+        )
+        return [_entry(i) for i in items]
 
     # -- transitions (each returns False when the condition did not hold) -------------------------
     def intend_pause(self, ref: EntityRef, *, asin: str, reason: str, notification_id: str, now: datetime) -> bool:
-        return self._transition(
-            ref,
-            allowed_from=(LedgerStatus.RELEASED, LedgerStatus.PAUSE_PENDING),
-            allow_missing=True,
-            to=LedgerStatus.PAUSE_PENDING,
-            extra={"asin": asin, "reason": reason, "notification_id": notification_id, **_intent(asin, reason, notification_id, now)},
-        )
+        return self._transition(ref, **_pause_intent(asin, reason, notification_id, now))
 
     def confirm_pause(self, ref: EntityRef, *, now: datetime) -> bool:
-        return self._transition(
-            ref,
-            allowed_from=(LedgerStatus.PAUSE_PENDING,),
-            to=LedgerStatus.PAUSED,
-            extra={"last_change_at": iso(now), "paused_at": iso(now)},
-        )
+        return self._transition(ref, **_confirm_pause(now))
 
     def cancel_pause(self, ref: EntityRef) -> bool:
-        return self._transition(ref, allowed_from=(LedgerStatus.PAUSE_PENDING,), to=LedgerStatus.RELEASED)
+        return self._transition(ref, **_cancel_pause())
 
     def intend_resume(self, ref: EntityRef, *, asin: str, reason: str, notification_id: str, now: datetime) -> bool:
-        return self._transition(
-            ref,
-            allowed_from=(LedgerStatus.PAUSED, LedgerStatus.RESUME_PENDING),
-            to=LedgerStatus.RESUME_PENDING,
-            extra={"resume_notification_id": notification_id, **_intent(asin, reason, notification_id, now)},
-        )
+        return self._transition(ref, **_resume_intent(asin, reason, notification_id, now))
 
     def confirm_resume(self, ref: EntityRef, *, now: datetime) -> bool:
-        return self._transition(
-            ref, allowed_from=(LedgerStatus.RESUME_PENDING,), to=LedgerStatus.RELEASED, extra={"last_change_at": iso(now)}
-        )
+        return self._transition(ref, **_confirm_resume(now))
 
     def cancel_resume(self, ref: EntityRef) -> bool:
-        return self._transition(ref, allowed_from=(LedgerStatus.RESUME_PENDING,), to=LedgerStatus.PAUSED)
+        return self._transition(ref, **_cancel_resume())
 
     def mark_overridden(self, ref: EntityRef, *, now: datetime) -> bool:
         """The operator re-enabled what StockGuard paused: hands off for the rest of the episode."""
+        return self._transition(ref, allowed_from=(LedgerStatus.PAUSED,), to=LedgerStatus.OVERRIDDEN, extra={"overridden_at": iso(now)})
+
+    def release(self, ref: EntityRef, *, now: datetime, reason: str = "operator_override") -> bool:
+        """End an overridden episode without touching the entity; `reason` says why it was released.
+
+        Every caller ends an operator's episode (re-enabled during the pause), so the default is truthful.
+        Overwriting the pause reason is safe: it is read only while a pause is held or pending, and the next
+        pause intent writes it again."""
         return self._transition(
-            ref, allowed_from=(LedgerStatus.PAUSED,), to=LedgerStatus.OVERRIDDEN, extra={"overridden_at": iso(now)}
+            ref, allowed_from=(LedgerStatus.OVERRIDDEN,), to=LedgerStatus.RELEASED, extra={"released_at": iso(now), "reason": reason}
         )
 
-    def release(self, ref: EntityRef, *, now: datetime) -> bool:
-        """End an overridden episode (every pause reason cleared) without touching the entity."""
-        return self._transition(
-            ref, allowed_from=(LedgerStatus.OVERRIDDEN,), to=LedgerStatus.RELEASED, extra={"released_at": iso(now)}
-        )
+    # -- many entities per call (TransactWriteItems) ------------------------------------------------
+    def intend_many(self, action: Action, intents: Iterable[Intent]) -> set[str]:
+        """intend_pause (action PAUSE) or intend_resume (RESUME) for each intent; the ref ids that took it."""
+        pausing = _direction(action)
+        specs = {
+            i.ref.id: self._spec(i.ref, **(_pause_intent if pausing else _resume_intent)(i.asin, i.reason, i.notification_id, i.now))
+            for i in intents
+        }
+        return self._transact(specs)
 
+    def confirm_many(self, action: Action, confirmations: Iterable[tuple[EntityRef, datetime]]) -> set[str]:
+        """confirm_pause / confirm_resume of each (ref, event time of the change); the ref ids confirmed."""
+        make = _confirm_pause if _direction(action) else _confirm_resume
+        return self._transact({ref.id: self._spec(ref, **make(now)) for ref, now in confirmations})
+
+    def cancel_many(self, action: Action, refs: Iterable[EntityRef]) -> set[str]:
+        """cancel_pause / cancel_resume of each ref; the ref ids whose intent was cancelled."""
+        make = _cancel_pause if _direction(action) else _cancel_resume
+        return self._transact({ref.id: self._spec(ref, **make()) for ref in refs})
+
+    def _transact(self, specs: dict[str, dict[str, Any]], *, sleep: Callable[[float], None] | None = None) -> set[str]:
+        """Apply conditional updates (ref id -> update_item arguments) 100 per transaction.
+
+        DynamoDB cancels a whole transaction when any one condition fails (or on a conflict with another
+        write, or throttling) and says why per item in CancellationReasons: the items that failed their
+        condition are dropped (not succeeded) and the others resent at once; after a conflict or
+        throttling, with backoff, at most TRANSACT_RETRIES times. Every round drops or applies an item
+        or counts against that budget, so the loop ends.
+        """
+        pause = sleep or time.sleep
+        client = self._table.meta.client
+        pending, succeeded, codes = dict(specs), set(), set()
+        contended_rounds = 0
+        while pending:
+            contended = False
+            ids = list(pending)
+            for start in range(0, len(ids), TRANSACT_MAX):
+                chunk = ids[start : start + TRANSACT_MAX]
+                reasons = self._send(client, [pending[i] for i in chunk]) or ["applied"] * len(chunk)
+                for ref_id, code in zip(chunk, reasons, strict=False):
+                    if code in ("applied", _CONDITION_FAILED):
+                        del pending[ref_id]
+                        if code == "applied":
+                            succeeded.add(ref_id)
+                    elif code != "None":
+                        codes.add(code)
+                        contended = True
+            if pending and contended:
+                if contended_rounds == TRANSACT_RETRIES:
+                    raise TransactionIncomplete(sorted(pending), codes)
+                pause(backoff_seconds(contended_rounds))
+                contended_rounds += 1
+        return succeeded
+
+    def _send(self, client, specs: list[dict[str, Any]]) -> list[str] | None:
+        """One TransactWriteItems call: None when it applied, else the cancellation code of each item."""
+        try:
+            client.transact_write_items(TransactItems=[{"Update": {"TableName": self._name, **spec}} for spec in specs])
+            return None
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise
+            reasons = [r.get("Code", "None") for r in error.response.get("CancellationReasons", [])]
+            if len(reasons) != len(specs) or set(reasons) == {"None"}:  # no usable reason: resend all, with backoff
+                return ["Unknown"] * len(specs)
+            logger.info("ledger transaction cancelled", extra={"reasons": sorted(set(reasons))})
+            return reasons
+
+    # -- one entity per call ------------------------------------------------------------------------
     def _transition(
         self,
         ref: EntityRef,
@@ -143,7 +217,25 @@ class LedgerRepository:
         allow_missing: bool = False,
         extra: dict | None = None,
     ) -> bool:
-        values = {f":from{i}": s.value for i, s in enumerate(allowed_from)}
+        try:
+            self._table.update_item(**self._spec(ref, allowed_from=allowed_from, to=to, allow_missing=allow_missing, extra=extra))
+            return True
+        except Exception as error:
+            if is_conditional_failure(error):
+                return False
+            raise
+
+    @staticmethod
+    def _spec(
+        ref: EntityRef,
+        *,
+        allowed_from: tuple[LedgerStatus, ...],
+        to: LedgerStatus,
+        allow_missing: bool = False,
+        extra: dict | None = None,
+    ) -> dict[str, Any]:
+        """The conditional UpdateItem of one transition (shared by the single and the batched form)."""
+        values: dict[str, Any] = {f":from{i}": s.value for i, s in enumerate(allowed_from)}
         condition = "#s IN (" + ", ".join(values) + ")"
         if allow_missing:
             condition = f"attribute_not_exists(pk) OR {condition}"
@@ -154,16 +246,55 @@ class LedgerRepository:
             names[f"#x{i}"] = key
             values[f":x{i}"] = value
             sets.append(f"#x{i} = :x{i}")
-        try:
-            self._table.update_item(
-                Key={"pk": ref.id},
-                UpdateExpression="SET " + ", ".join(sets),
-                ConditionExpression=condition,
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=values,
-            )
-            return True
-        except Exception as error:
-            if is_conditional_failure(error):
-                return False
-            raise
+        return {
+            "Key": {"pk": ref.id},
+            "UpdateExpression": "SET " + ", ".join(sets),
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+
+
+# -- the transitions, as arguments of LedgerRepository._spec (one definition for both forms) ---------
+def _direction(action: Action) -> bool:
+    """True for a pause, False for a resume; KEEP has no ledger transition."""
+    if action not in (Action.PAUSE, Action.RESUME):
+        raise ValueError(f"no ledger transition for {action!r}")
+    return action is Action.PAUSE
+
+
+def _pause_intent(asin: str, reason: str, notification_id: str, now: datetime) -> dict[str, Any]:
+    return {
+        "allowed_from": (LedgerStatus.RELEASED, LedgerStatus.PAUSE_PENDING),
+        "allow_missing": True,
+        "to": LedgerStatus.PAUSE_PENDING,
+        "extra": {"asin": asin, "reason": reason, "notification_id": notification_id, **_intent(asin, reason, notification_id, now)},
+    }
+
+
+def _resume_intent(asin: str, reason: str, notification_id: str, now: datetime) -> dict[str, Any]:
+    return {
+        "allowed_from": (LedgerStatus.PAUSED, LedgerStatus.RESUME_PENDING),
+        "to": LedgerStatus.RESUME_PENDING,
+        "extra": {"resume_notification_id": notification_id, **_intent(asin, reason, notification_id, now)},
+    }
+
+
+def _confirm_pause(now: datetime) -> dict[str, Any]:
+    return {
+        "allowed_from": (LedgerStatus.PAUSE_PENDING,),
+        "to": LedgerStatus.PAUSED,
+        "extra": {"last_change_at": iso(now), "paused_at": iso(now)},
+    }
+
+
+def _confirm_resume(now: datetime) -> dict[str, Any]:
+    return {"allowed_from": (LedgerStatus.RESUME_PENDING,), "to": LedgerStatus.RELEASED, "extra": {"last_change_at": iso(now)}}
+
+
+def _cancel_pause() -> dict[str, Any]:
+    return {"allowed_from": (LedgerStatus.PAUSE_PENDING,), "to": LedgerStatus.RELEASED}
+
+
+def _cancel_resume() -> dict[str, Any]:
+    return {"allowed_from": (LedgerStatus.RESUME_PENDING,), "to": LedgerStatus.PAUSED}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from boto3.dynamodb.conditions import Attr, Key
 
 from stockguard.domain.facts import ProductKey
+from stockguard.domain.ledger import LedgerEntry
 from stockguard.index.repository import AdIndexRepository
 from stockguard.state.audit import AuditLog
 from stockguard.state.dynamo import get_table, scan_all
@@ -27,11 +28,14 @@ def asin_status(*, asin: str, marketplace_id: str | None, tables: dict[str, str]
         condition = condition & Attr("marketplace_id").eq(marketplace_id)
     rows = scan_all(get_table(tables["stock"]), FilterExpression=condition, ProjectionExpression="account_id, marketplace_id")
     products = sorted({(r["account_id"], r["marketplace_id"]) for r in rows})
-    facts = [stock.load(ProductKey(account_id=a, marketplace_id=m, asin=asin)) for a, m in products]
+    # upgrade=False: a status report never writes (a product still in the first layout is folded in memory)
+    facts = list(stock.load_many([ProductKey(account_id=a, marketplace_id=m, asin=asin) for a, m in products], upgrade=False).values())
     skus = sorted({s for f in facts for s in f.skus})
 
     index_table = get_table(tables["index"])
-    profiles = sorted(r["pk"][5:] for r in scan_all(index_table, FilterExpression=Key("pk").begins_with("META#"), ProjectionExpression="pk"))
+    profiles = sorted(
+        r["pk"][5:] for r in scan_all(index_table, FilterExpression=Key("pk").begins_with("META#"), ProjectionExpression="pk")
+    )
     entities = [e for p in profiles for e in index.entities_for(p, asins=[asin], skus=skus)]
     entries = ledger.get_many(e.ref for e in entities)
     marketplaces = [marketplace_id] if marketplace_id else sorted({m for _, m in products})
@@ -68,15 +72,19 @@ def asin_status(*, asin: str, marketplace_id: str | None, tables: dict[str, str]
                 "state": e.state.value,
                 "asins": list(e.asins),
                 "skus": list(e.skus),
-                "ledger": None
-                if e.ref.id not in entries
-                else {
-                    "status": entries[e.ref.id].status.value,
-                    "reason": entries[e.ref.id].reason,
-                    "lastChangeAt": entries[e.ref.id].last_change_at.isoformat() if entries[e.ref.id].last_change_at else None,
-                },
+                "ledger": _ledger_json(entries.get(e.ref.id)),
             }
             for e in entities
         ],
         "audit": [a.model_dump(mode="json") for a in sorted(audit_rows, key=lambda a: a.at, reverse=True)[:audit_limit]],
+    }
+
+
+def _ledger_json(entry: LedgerEntry | None) -> dict | None:
+    if entry is None:
+        return None
+    return {
+        "status": entry.status.value,
+        "reason": entry.reason,
+        "lastChangeAt": entry.last_change_at.isoformat() if entry.last_change_at else None,
     }

@@ -3,7 +3,8 @@ recorded (injected `sleep`) instead of slept, and rng() is fixed so backoff valu
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 

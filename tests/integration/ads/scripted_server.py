@@ -28,7 +28,7 @@ class ScriptedServer:
     def answer(self, status: int, body: Any, headers: dict[str, str] | None = None) -> None:
         self.script.append((status, headers or {}, body))
 
-    def __enter__(self) -> "ScriptedServer":
+    def __enter__(self) -> ScriptedServer:
         self._thread.start()
         return self
 
@@ -60,7 +60,7 @@ class ScriptedServer:
 
             do_GET = do_POST = do_PUT = _serve
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
         return Handler

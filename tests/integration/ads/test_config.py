@@ -114,7 +114,15 @@ def test_no_secret_in_logs_exceptions_or_reprs(sim, harness_for, caplog):
     with pytest.raises(AdsApiAuthError) as raised:
         bad.client.list_profiles(Region.NA)
     text = "\n".join(
-        [caplog.text, "".join(traceback.format_exception(raised.value)), repr(h.client), repr(bad.client), repr(CREDS), str(CREDS), CREDS.model_dump_json()]
+        [
+            caplog.text,
+            "".join(traceback.format_exception(raised.value)),
+            repr(h.client),
+            repr(bad.client),
+            repr(CREDS),
+            str(CREDS),
+            CREDS.model_dump_json(),
+        ]
     )
     for secret in (SECRET, REFRESH, "wrong-secret-value", "Atzr|revoked-token", "Atza|"):  # the simulator's tokens start Atza|
         assert secret not in text

@@ -15,7 +15,12 @@ SB_CAMPAIGN = "application/vnd.sbcampaignresource.v4+json"
 def test_profiles_are_listed_without_a_scope_header(h):
     profiles = {p.profile_id: p for p in h.client.list_profiles(Region.NA)}
     seller, vendor = profiles[US_SELLER], profiles[US_VENDOR]
-    assert (seller.marketplace_id, seller.account_id, seller.account_type, seller.country_code) == ("ATVPDKIKX0DER", "A3TH9S8BH6GOGM", "seller", "US")
+    assert (seller.marketplace_id, seller.account_id, seller.account_type, seller.country_code) == (
+        "ATVPDKIKX0DER",
+        "A3TH9S8BH6GOGM",
+        "seller",
+        "US",
+    )
     assert vendor.account_type == "vendor" and vendor.account_id == "ENTITY2DEMOVENDOR" and vendor.region is Region.NA
     [call] = h.calls("GET", "/v2/profiles")
     assert "amazon-advertising-api-scope" not in call.headers
@@ -43,7 +48,9 @@ def test_sp_ads_are_paged_through_with_next_token(sim, harness_for):
     assert len(pages) == 3
     assert pages[0].json == {"stateFilter": {"include": ["ENABLED", "PAUSED", "ARCHIVED"]}, "maxResults": 1000}
     assert pages[1].json["nextToken"] and pages[2].json["nextToken"] != pages[1].json["nextToken"]
-    assert {(r.headers["content-type"], r.headers["accept"], r.headers["amazon-advertising-api-scope"]) for r in pages} == {(SP_AD, SP_AD, US_SELLER)}
+    assert {(r.headers["content-type"], r.headers["accept"], r.headers["amazon-advertising-api-scope"]) for r in pages} == {
+        (SP_AD, SP_AD, US_SELLER)
+    }
 
 
 def test_vendor_sp_ads_carry_the_asin(h):
@@ -77,8 +84,12 @@ def test_legacy_sb_campaign_states_are_read_ten_ids_per_call(harness_for):
     # Given 12 SB campaigns whose only ad has no adId (created before v4)
     campaigns = [{"campaignId": f"41{i:04d}", "name": f"legacy {i}", "state": "ENABLED"} for i in range(12)]
     ads = [
-        {"adGroupId": f"61{i:04d}", "campaignId": f"41{i:04d}", "state": "ENABLED",
-         "creative": {"type": "STORE_SPOTLIGHT", "subpages": [{"asin": "B0000000S1"}, {"asin": "B0000000S2"}, {"asin": "B0000000S3"}]}}
+        {
+            "adGroupId": f"61{i:04d}",
+            "campaignId": f"41{i:04d}",
+            "state": "ENABLED",
+            "creative": {"type": "STORE_SPOTLIGHT", "subpages": [{"asin": "B0000000S1"}, {"asin": "B0000000S2"}, {"asin": "B0000000S3"}]},
+        }
         for i in range(12)
     ]
     with AdsSimulator(demo_catalog(sb_campaigns=campaigns, sb_ads=ads)) as sim:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import socket
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
@@ -101,7 +101,11 @@ def test_a_spent_budget_sends_nothing_more(sim, harness_for):
 
 @pytest.mark.parametrize(
     "status, body, code",
-    [(403, {"code": "ACCESS_DENIED", "message": "no access"}, "ACCESS_DENIED"), (422, {"code": "INVALID_ARGUMENT", "details": "bad filter"}, "INVALID_ARGUMENT"), (404, {}, "")],
+    [
+        (403, {"code": "ACCESS_DENIED", "message": "no access"}, "ACCESS_DENIED"),
+        (422, {"code": "INVALID_ARGUMENT", "details": "bad filter"}, "INVALID_ARGUMENT"),
+        (404, {}, ""),
+    ],
 )
 def test_other_4xx_are_not_retried(harness_for, status, body, code):
     with ScriptedServer() as server:
@@ -116,7 +120,7 @@ def test_other_4xx_are_not_retried(harness_for, status, body, code):
 
 def test_retry_after_as_an_http_date_is_honoured(harness_for):
     with ScriptedServer() as server:
-        when = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=120), usegmt=True)
+        when = format_datetime(datetime.now(UTC) + timedelta(seconds=120), usegmt=True)
         server.answer(429, {"code": "THROTTLED"}, {"Retry-After": when})
         server.answer(429, {"code": "THROTTLED"}, {"Retry-After": "1.5"})
         server.answer(200, [])

@@ -68,7 +68,7 @@ def test_one_refresh_at_a_time_under_threads(sim, harness_for):
     def run(h):
         try:
             h.client.list_profiles(Region.NA)
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=run, args=(h,)) for h in harnesses]

@@ -55,7 +55,11 @@ def test_request_bodies_follow_each_api(h):
 
 @pytest.mark.parametrize(
     "product, collection, count, sizes",
-    [(AdProduct.SB, "sb_ads", 25, [10, 10, 5]), (AdProduct.SD, "sd_product_ads", 250, [100, 100, 50]), (AdProduct.SP, "sp_product_ads", 1500, [1000, 500])],
+    [
+        (AdProduct.SB, "sb_ads", 25, [10, 10, 5]),
+        (AdProduct.SD, "sd_product_ads", 250, [100, 100, 50]),
+        (AdProduct.SP, "sp_product_ads", 1500, [1000, 500]),
+    ],
 )
 def test_updates_are_chunked_to_the_per_call_maximum(harness_for, product, collection, count, sizes):
     # Given `count` enabled ads of one ad product
@@ -76,8 +80,14 @@ def _ad(product: AdProduct, i: int) -> dict:
     if product is AdProduct.SD:
         return {"adId": 810000000000000 + i, "adGroupId": 1, "campaignId": 700000000000001, "state": "enabled", "asin": "B00001ABCD"}
     if product is AdProduct.SB:
-        return {"adId": f"9{i:05d}", "adGroupId": "1", "campaignId": "400000000000001", "name": f"ad {i}", "state": "ENABLED",
-                "creative": {"type": "VIDEO", "asins": ["B00001ABCD"]}}
+        return {
+            "adId": f"9{i:05d}",
+            "adGroupId": "1",
+            "campaignId": "400000000000001",
+            "name": f"ad {i}",
+            "state": "ENABLED",
+            "creative": {"type": "VIDEO", "asins": ["B00001ABCD"]},
+        }
     return {"adId": f"7{i:05d}", "adGroupId": "1", "campaignId": "100000000000001", "state": "ENABLED", "sku": "SELLERSKU-1"}
 
 
@@ -89,13 +99,20 @@ def test_sp_207_per_item_errors(h):
     assert results["200000000000001"].outcome is Outcome.APPLIED
     assert (results["200000000000002"].outcome, results["200000000000002"].error_code) == (Outcome.FAILED, "INVALID_STATE_TRANSITION")
     assert (results["999"].outcome, results["999"].error_code) == (Outcome.FAILED, "ENTITY_NOT_FOUND")
-    assert (results["200000000000005"].outcome, results["200000000000005"].error_code) == (Outcome.FAILED, "ARCHIVED_ENTITY_CANNOT_BE_MODIFIED")
+    assert (results["200000000000005"].outcome, results["200000000000005"].error_code) == (
+        Outcome.FAILED,
+        "ARCHIVED_ENTITY_CANNOT_BE_MODIFIED",
+    )
     assert results["999"].error_message and h.sleeps == []
 
 
 @pytest.mark.parametrize(
     "product, entity_id, refused_code",
-    [(AdProduct.SP, "200000000000003", "INVALID_STATE_TRANSITION"), (AdProduct.SB, "500000000000002", "INVALID_STATE_TRANSITION"), (AdProduct.SD, "800000000000002", "INVALID_ARGUMENT")],
+    [
+        (AdProduct.SP, "200000000000003", "INVALID_STATE_TRANSITION"),
+        (AdProduct.SB, "500000000000002", "INVALID_STATE_TRANSITION"),
+        (AdProduct.SD, "800000000000002", "INVALID_ARGUMENT"),
+    ],
 )
 def test_item_errors_and_item_throttling_in_every_207_shape(h, product, entity_id, refused_code):
     h.sim.faults.add(FaultRule(match="PUT *", kind="item_throttle", times=1))
@@ -109,7 +126,9 @@ def test_item_errors_and_item_throttling_in_every_207_shape(h, product, entity_i
     assert applied.outcome is Outcome.APPLIED
 
 
-@pytest.mark.parametrize("product, entity_id", [(AdProduct.SP, "200000000000001"), (AdProduct.SB, "500000000000002"), (AdProduct.SD, "800000000000001")])
+@pytest.mark.parametrize(
+    "product, entity_id", [(AdProduct.SP, "200000000000001"), (AdProduct.SB, "500000000000002"), (AdProduct.SD, "800000000000001")]
+)
 def test_a_207_without_a_single_success_fails_every_entity_and_is_logged(h, caplog, product, entity_id):
     caplog.set_level(logging.WARNING, logger="stockguard")
     h.sim.faults.add(FaultRule(match="PUT *", kind="no_success_207", times=1))
@@ -146,9 +165,25 @@ def test_a_refused_request_fails_its_chunk_without_retry(h):
 
 def test_a_200_with_the_multi_status_shape_is_read_like_a_207(harness_for):
     with ScriptedServer() as server:
-        server.answer(200, {"productAds": {"success": [{"index": 1, "adId": "b"}], "error": [
-            {"index": 0, "errors": [{"errorType": "entityStateError", "errorValue": {"entityStateError": {"message": "no", "reason": "INVALID_STATE"}}}]}
-        ]}})
+        server.answer(
+            200,
+            {
+                "productAds": {
+                    "success": [{"index": 1, "adId": "b"}],
+                    "error": [
+                        {
+                            "index": 0,
+                            "errors": [
+                                {
+                                    "errorType": "entityStateError",
+                                    "errorValue": {"entityStateError": {"message": "no", "reason": "INVALID_STATE"}},
+                                }
+                            ],
+                        }
+                    ],
+                }
+            },
+        )
         server.answer(200, [{"code": "SUCCESS", "campaignId": 7}])
         h = harness_for(server)
         sp = h.client.set_states(Region.NA, US_SELLER, AdProduct.SP, EntityType.AD, [("a", PAUSED), ("b", PAUSED)])

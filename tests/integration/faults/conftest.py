@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 
 from stockguard.ads.port import Profile, Region
+from stockguard.domain.ads import EntityState
 from stockguard.index.sync import sync_index
 from stockguard.pipeline.services import Services
 from stockguard.policy import StockGuardConfig
@@ -43,6 +44,22 @@ class FaultWorld:
         problems.delivery = [f"not converged after {d.rounds} deliveries: {d.failures}" for d in deliveries if d.failures]
         return problems
 
+    def operator_reenables(self, entity_id: str) -> None:
+        """The operator turns one of our paused ads back on in the console (the index still says PAUSED)."""
+        self.ads.set_state(next(e for e in self.ads.entities.values() if e.ref.entity_id == entity_id), EntityState.ENABLED)
+
+    def problems_after_override(self, overridden: str, *deliveries: Delivery) -> Problems:
+        """Out, the operator re-enables `overridden`, back: that one was only ever paused by StockGuard (never
+        PUT again, never audited as resumed), the others paused and resumed once, every pause released."""
+        problems = consistency_problems(
+            self.ads,
+            self.tables,
+            expected_transitions={i: [PAUSE] if i == overridden else [PAUSE, RESUME] for i in OURS},
+            expected_ledger={i: "RELEASED" for i in OURS},
+        )
+        problems.delivery = [f"not converged after {d.rounds} deliveries: {d.failures}" for d in deliveries if d.failures]
+        return problems
+
     def problems_after_stock_out(self, *deliveries: Delivery) -> Problems:
         problems = consistency_problems(
             self.ads, self.tables, expected_transitions={i: [PAUSE] for i in OURS}, expected_ledger={i: "PAUSED" for i in OURS}
@@ -57,7 +74,9 @@ def fresh_world(aws_stack) -> Callable[..., FaultWorld]:
 
     def make(config: StockGuardConfig | None = None) -> FaultWorld:
         wipe_tables(aws_stack.tables)
-        profile = Profile(profile_id=PROFILE, country_code="US", marketplace_id=US, account_id=SELLER, account_type="seller", region=Region.NA)
+        profile = Profile(
+            profile_id=PROFILE, country_code="US", marketplace_id=US, account_id=SELLER, account_type="seller", region=Region.NA
+        )
         ads = RecordingAds([profile], [e.model_copy() for e in ENTITIES])
         services = make_services(aws_stack.tables, ads, config)
         sync_index(ads=ads, index=services.index, ledger=services.ledger, profiles=[profile], now=T0)
@@ -65,4 +84,3 @@ def fresh_world(aws_stack) -> Callable[..., FaultWorld]:
         return FaultWorld(services=services, ads=ads, tables=aws_stack.tables)
 
     return make
-

@@ -4,7 +4,9 @@ A timeout is modelled as an exception no `except Exception` can catch (LambdaTim
 runs, there is no batch response, and SQS returns the whole batch. It is raised before every DynamoDB
 write of a stock-out + restock episode in turn, and right after every applied PUT. Every time the
 redeliveries converge: each ad paused once and resumed once, the ledger released, nothing resumed that
-StockGuard did not pause (the operator's paused ad stays paused).
+StockGuard did not pause (the operator's paused ad stays paused). The same before every write of a
+restock where the operator re-enabled one of our ads during the episode: it is never PUT, and its pause is
+released.
 """
 
 from __future__ import annotations
@@ -77,4 +79,27 @@ def test_lambda_timeout_right_after_every_applied_put(fresh_world):
         back = deliver_until_done(world.services, records(BACK))
         assert out.invocations_died + back.invocations_died == 1
         cases[f"killed after PUT {nth}"] = world.problems_after_episode(out, back)
+    assert_consistent(cases)
+
+
+def test_lambda_timeout_before_every_write_of_a_restock_with_an_operator_override(fresh_world):
+    # Given our ads paused, then sp-1 re-enabled by the operator; the restock's writes counted
+    world = fresh_world()
+    assert not deliver_until_done(world.services, records(OUT)).failures
+    world.operator_reenables("sp-1")
+    with DynamoFaults() as probe:
+        deliver_until_done(world.services, records(BACK))
+        total = len(probe.writes)
+    cases: dict[str, Problems] = {}
+    for nth in range(1, total + 1):
+        world = fresh_world()
+        assert not deliver_until_done(world.services, records(OUT)).failures
+        world.operator_reenables("sp-1")
+        # When the Lambda dies before the Nth write of the restock, and SQS redelivers
+        with DynamoFaults() as faults:
+            faults.kill_at_write(nth)
+            back = deliver_until_done(world.services, records(BACK))
+        assert back.invocations_died == 1, f"the Lambda died before write {nth}"
+        # Then sp-1 was never PUT nor audited as resumed, the others were resumed once, every pause is released
+        cases[f"killed before write {nth}"] = world.problems_after_override("sp-1", back)
     assert_consistent(cases)

@@ -12,6 +12,7 @@ import json
 import logging
 import random
 from collections import Counter
+from itertools import pairwise
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -87,7 +88,7 @@ def test_redelivered_in_random_order_equals_one_in_order_delivery(aws_stack, fre
     assert queue_depth(aws_stack.client("sqs"), aws_stack.queues["InventoryNotificationsDLQ"]) == 0
     # and no entity changed state twice in a row in the same direction (no duplicate change)
     for changes in shuffled.ads.transitions.values():
-        assert all(a != b for a, b in zip(changes, changes[1:]))
+        assert all(a != b for a, b in pairwise(changes))
 
 
 POISON = [
@@ -135,4 +136,3 @@ def test_the_rejection_metric_is_what_an_alarm_watches():
     resources = load_template(TEMPLATE)["Resources"]
     watched = {r["Properties"].get("MetricName") for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"}
     assert "NotificationsRejected" in watched
-

@@ -44,7 +44,13 @@ class Alternating:
 
 
 def check_batch(
-    case: Case, records: list[dict], failed: set[str], rejected_count: float, changed: dict, expected_change: tuple, logs: list[logging.LogRecord]
+    case: Case,
+    records: list[dict],
+    failed: set[str],
+    rejected_count: float,
+    changed: dict,
+    expected_change: tuple,
+    logs: list[logging.LogRecord],
 ) -> None:
     bad_id, good_id = records[0]["messageId"], records[1]["messageId"]
     # The good record of the same batch is processed and applied, whatever the bad one was

@@ -60,15 +60,19 @@ MARKETPLACES = [
     ("fba", ("Payload", "FulfillmentInventoryByMarketplace", 0, "MarketplaceId")),
     ("item", ("payload", "itemInventoryEventChanges", 0, "marketplaceId")),
 ]
-ALL_PATHS = REQUIRED + QUANTITIES + [
-    ("fba", ("Payload",)),
-    ("fba", ("Payload", "FulfillmentInventoryByMarketplace")),
-    ("fba", ("Payload", "FulfillmentInventoryByMarketplace", 0, "FulfillmentInventory", "InboundQuantityBreakdown")),
-    ("item", ("payload", "itemInventoryEventChanges")),
-    ("aoc", ("Payload", "AnyOfferChangedNotification", "Offers")),
-    ("aoc", ("Payload", "AnyOfferChangedNotification", "Offers", 0, "IsBuyBoxWinner")),
-    ("aoc", ("Payload", "AnyOfferChangedNotification", "SellerId")),
-]
+ALL_PATHS = (
+    REQUIRED
+    + QUANTITIES
+    + [
+        ("fba", ("Payload",)),
+        ("fba", ("Payload", "FulfillmentInventoryByMarketplace")),
+        ("fba", ("Payload", "FulfillmentInventoryByMarketplace", 0, "FulfillmentInventory", "InboundQuantityBreakdown")),
+        ("item", ("payload", "itemInventoryEventChanges")),
+        ("aoc", ("Payload", "AnyOfferChangedNotification", "Offers")),
+        ("aoc", ("Payload", "AnyOfferChangedNotification", "Offers", 0, "IsBuyBoxWinner")),
+        ("aoc", ("Payload", "AnyOfferChangedNotification", "SellerId")),
+    ]
+)
 
 
 def _set(body: dict, path: tuple, value: Any, *, delete: bool = False) -> dict:
@@ -96,7 +100,14 @@ json_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=F
 json_values = st.recursive(
     json_scalars, lambda kids: st.lists(kids, max_size=3) | st.dictionaries(st.text(max_size=8), kids, max_size=3), max_leaves=8
 )
-not_a_string = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.lists(st.integers(), max_size=2) | st.dictionaries(st.text(max_size=4), st.integers(), max_size=2)
+not_a_string = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.lists(st.integers(), max_size=2)
+    | st.dictionaries(st.text(max_size=4), st.integers(), max_size=2)
+)
 
 
 def _not_json(text: str) -> bool:
@@ -113,22 +124,29 @@ wrong_required_type = _mutated(REQUIRED, not_a_string, label="wrong type of", ex
 missing_required = _mutated(REQUIRED, st.none(), label="missing", expect="reject", delete=True)
 bad_quantity = _mutated(
     QUANTITIES,
-    st.integers(max_value=-1) | st.integers(min_value=10**9 + 1) | st.floats(allow_nan=False).filter(lambda f: not f.is_integer())
-    | st.booleans() | st.text(max_size=10) | st.none(),
+    st.integers(max_value=-1)
+    | st.integers(min_value=10**9 + 1)
+    | st.floats(allow_nan=False).filter(lambda f: not f.is_integer())
+    | st.booleans()
+    | st.text(max_size=10)
+    | st.none(),
     label="bad quantity",
     expect="reject",
 )
 big_valid_quantity = _mutated(QUANTITIES, st.integers(0, 10**9), label="in-range quantity", expect="accept")
 unknown_marketplace = _mutated(
-    MARKETPLACES, st.text(min_size=1, max_size=20).filter(lambda s: s.strip() and not is_amazon_marketplace(s.strip())),
-    label="unknown marketplace", expect="reject",  # each template names one marketplace: nothing left to decide
+    MARKETPLACES,
+    st.text(min_size=1, max_size=20).filter(lambda s: s.strip() and not is_amazon_marketplace(s.strip())),
+    label="unknown marketplace",
+    expect="reject",  # each template names one marketplace: nothing left to decide
 )
 unicode_ids = _mutated(
     [("fba", ("Payload", "ASIN")), ("fba", ("Payload", "SKU")), ("aoc", ("Payload", "AnyOfferChangedNotification", "SellerId"))],
     st.text(alphabet=st.characters(min_codepoint=0xA0, max_codepoint=0x10FFFF, exclude_categories=("Cs",)), min_size=1, max_size=20).filter(
         str.strip  # a blank id is missing, rightly rejected
     ),
-    label="unicode id", expect="accept",
+    label="unicode id",
+    expect="accept",
 )
 random_mutation = _mutated(ALL_PATHS, json_values, label="random value at", expect="either")
 
@@ -149,9 +167,7 @@ type_casing = st.sampled_from(sorted(templates())).map(
     )
 )
 MAX_SQS_BODY = 256 * 1024
-huge_valid = st.sampled_from(sorted(templates())).map(
-    lambda name: Case(f"256 KB {name}", "accept", _padded(templates()[name]))
-)
+huge_valid = st.sampled_from(sorted(templates())).map(lambda name: Case(f"256 KB {name}", "accept", _padded(templates()[name])))
 huge_garbage = st.just(Case("256 KB of garbage", "reject", "[" * MAX_SQS_BODY))
 
 
@@ -161,6 +177,18 @@ def _padded(body: dict) -> str:
 
 
 bad_bodies = st.one_of(
-    not_json, non_object, random_object, wrong_required_type, missing_required, bad_quantity, big_valid_quantity,
-    unknown_marketplace, unicode_ids, random_mutation, wrong_casing, type_casing, huge_valid, huge_garbage,
+    not_json,
+    non_object,
+    random_object,
+    wrong_required_type,
+    missing_required,
+    bad_quantity,
+    big_valid_quantity,
+    unknown_marketplace,
+    unicode_ids,
+    random_mutation,
+    wrong_casing,
+    type_casing,
+    huge_valid,
+    huge_garbage,
 )

@@ -45,12 +45,23 @@ def handler_world(aws_stack, fresh_world, request):  # noqa: F811
 
 
 @pytest.mark.parametrize("handler_world", FUNCTIONS, indirect=True)
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.large_base_example, HealthCheck.data_too_large])
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.large_base_example,
+        HealthCheck.data_too_large,
+    ],
+)
 @given(case=bad_bodies)
 def test_bad_input_through_the_handler(handler_world, caplog, capsys, case):
     world, invoker, function, good = handler_world
     body, change = good.next_good()
-    event = sqs_event(case.body, body, queue="OfferNotificationsQueue" if function == "OfferEventsFunction" else "InventoryNotificationsQueue")
+    event = sqs_event(
+        case.body, body, queue="OfferNotificationsQueue" if function == "OfferEventsFunction" else "InventoryNotificationsQueue"
+    )
     capsys.readouterr()
     caplog.clear()
     with caplog.at_level(logging.DEBUG):
@@ -58,5 +69,13 @@ def test_bad_input_through_the_handler(handler_world, caplog, capsys, case):
     emitted = capsys.readouterr().out
     failed = {f["itemIdentifier"] for f in response["batchItemFailures"]}
     assert set(response) == {"batchItemFailures"}
-    check_batch(case, event["Records"], failed, emf_counts(emitted, "NotificationsRejected"), good.new_transitions(world.ads.transitions), change, caplog.records)
+    check_batch(
+        case,
+        event["Records"],
+        failed,
+        emf_counts(emitted, "NotificationsRejected"),
+        good.new_transitions(world.ads.transitions),
+        change,
+        caplog.records,
+    )
     assert emf_counts(emitted, "NotificationsReceived") == 2

@@ -19,9 +19,16 @@ from tests.support.notifications import fba, sqs_event
 FUZZ_SETTINGS = settings(
     max_examples=50,
     deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.large_base_example, HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.large_base_example,
+        HealthCheck.data_too_large,
+    ],
 )
-UNKNOWN_MARKETPLACE = Case("unknown marketplace", "either", json.dumps(fba("B0FUZZ0001", "FUZZSKU", 0, minutes=1, nid="mp", marketplace="XX")))
+UNKNOWN_MARKETPLACE = Case(
+    "unknown marketplace", "either", json.dumps(fba("B0FUZZ0001", "FUZZSKU", 0, minutes=1, nid="mp", marketplace="XX"))
+)
 TOO_DEEP = Case("nested deeper than the JSON decoder's recursion limit", "reject", "[" * 100_000)
 
 
@@ -48,5 +55,7 @@ def test_bad_input_fails_alone_through_process_batch(world, good, caplog, case):
     with caplog.at_level(logging.DEBUG):
         result = process_batch(records, world.services)  # must not raise
     rejected = world.services.metrics.counts["NotificationsRejected"] - before
-    check_batch(case, records, set(result.failed_message_ids), rejected, good.new_transitions(world.ads.transitions), change, caplog.records)
+    check_batch(
+        case, records, set(result.failed_message_ids), rejected, good.new_transitions(world.ads.transitions), change, caplog.records
+    )
     assert set(result.rejected) <= set(result.failed_message_ids)

@@ -14,7 +14,9 @@ from stockguard.domain.ledger import LedgerStatus
 from stockguard.index.repository import AdIndexRepository
 from stockguard.index.sync import discover_profiles, sync_index
 from stockguard.simulator import DEMO_CATALOG_PATH, AdsSimulator
+from stockguard.state.dynamo import get_table
 from stockguard.state.ledger import LedgerRepository
+from tests.integration.index.legacy import legacy_lookup_items, write_legacy_layout
 
 US = "1111111111111111"
 T0 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
@@ -78,3 +80,38 @@ def test_sync_uses_only_list_calls(aws_stack, catalog):
     index = AdIndexRepository(aws_stack.tables["AdsIndexTable"])
     _, requests = run_sync(catalog, index, LedgerRepository(aws_stack.tables["LedgerTable"]))
     assert not [r for r in requests if r.method == "PUT"]
+
+
+def listed_entities(catalog) -> dict[str, list]:
+    """What the sync would list, per profile (to write the previous release's layout from it)."""
+    clear_token_cache()
+    with AdsSimulator(catalog) as sim:
+        client = AdsApiClient(CREDS, api_endpoint=sim.base_url, token_endpoint=sim.token_url)
+        return {
+            p.profile_id: [e for product in AdProduct for e in client.list_entities(p.region, p.profile_id, product)]
+            for p in discover_profiles(client, [Region.NA], region_for_marketplace)
+        }
+
+
+def test_first_sync_after_the_upgrade_rebuilds_the_index_and_removes_layout_1(aws_stack, catalog):
+    # Given the demo catalog indexed by the previous release (layout 1)
+    table = aws_stack.tables["AdsIndexTable"]
+    for profile_id, entities in listed_entities(catalog).items():
+        write_legacy_layout(table, profile_id, entities, now=T0)
+    assert legacy_lookup_items(table)
+    index = AdIndexRepository(table)
+    ledger = LedgerRepository(aws_stack.tables["LedgerTable"])
+    # When the new code looks up before its first sync, Then it finds what the old index holds
+    before = {e.ref.id for e in index.entities_for(US, asins=["B00001ABCD"], skus=["SELLERSKU-1"])}
+    assert {"200000000000001", "500000000000001", "800000000000001"} <= {i.split("#")[-1] for i in before}
+    # When the first sync runs
+    report, _ = run_sync(catalog, index, ledger, now=T0 + timedelta(hours=1))
+    # Then every profile was rebuilt, no old item is left, META records layout 2, lookups are unchanged
+    assert report.upgraded == 3 and report.failed_profiles == []
+    assert legacy_lookup_items(table) == []
+    metas = [get_table(table).get_item(Key={"pk": f"META#{p}", "sk": "SYNC"})["Item"] for p in listed_entities(catalog)]
+    assert [m["layout"] for m in metas] == [2, 2, 2]
+    assert {e.ref.id for e in index.entities_for(US, asins=["B00001ABCD"], skus=["SELLERSKU-1"])} == before
+    # And the sync after that neither writes nor upgrades anything
+    again, _ = run_sync(catalog, index, ledger, now=T0 + timedelta(hours=2))
+    assert (again.upgraded, again.written, again.deleted) == (0, 0, 0)

@@ -50,7 +50,7 @@ def deliver_until_done(world, records, *, max_rounds: int = 6) -> int:
 
 
 WRITES = [
-    ("stock", "record_stock"),
+    ("stock", "record"),
     ("ledger", "intend_pause"),
     ("ledger", "confirm_pause"),
     ("index", "update_states"),

@@ -42,7 +42,7 @@ def test_demo_seller_us_serves_every_ad_product(api: Api) -> None:
     by_type = {a["creative"]["type"]: a for a in sb if "adId" in a}
     assert by_type["PRODUCT_COLLECTION"]["creative"]["asins"] == ["B00001ABCD", "B00002EFGH", "B00003IJKL"]
     assert by_type["VIDEO"]["creative"]["asins"] == ["B00001ABCD"]
-    assert [a for a in sb if "adId" not in a][0]["campaignId"] in {c["campaignId"] for c in sb_campaigns}
+    assert next(a for a in sb if "adId" not in a)["campaignId"] in {c["campaignId"] for c in sb_campaigns}
     assert {(a["asin"], a["sku"]) for a in sd} >= {("B00001ABCD", "SELLERSKU-1")}
     assert all(isinstance(a["adId"], int) and a["state"].islower() for a in sd)
     assert len(sd_campaigns) == 1
@@ -120,18 +120,22 @@ def test_simulator_is_not_changed_by_the_catalog_it_was_given() -> None:
 
 def test_command_line_runner_serves_the_demo_catalog() -> None:
     # Given the simulator started as a process (ephemeral port)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "stockguard.simulator"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
+    proc = subprocess.Popen([sys.executable, "-m", "stockguard.simulator"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         first, second = proc.stdout.readline().strip(), proc.stdout.readline().strip()
         base_url = first.split("=", 1)[1]
         token_url = second.split("=", 1)[1]
 
         # When a client logs in and lists profiles
-        token = httpx.post(token_url, data={"grant_type": "refresh_token", "client_id": "demo-client-id",
-                                            "client_secret": "demo-client-secret",
-                                            "refresh_token": "Atzr|demo-refresh-token"}).json()["access_token"]
+        token = httpx.post(
+            token_url,
+            data={
+                "grant_type": "refresh_token",
+                "client_id": "demo-client-id",
+                "client_secret": "demo-client-secret",
+                "refresh_token": "Atzr|demo-refresh-token",
+            },
+        ).json()["access_token"]
         profiles = httpx.get(f"{base_url}/v2/profiles", headers=headers(token, scope=None)).json()
 
         # Then the demo profiles come back

@@ -18,8 +18,9 @@ records the URLs, so a test can assert the simulator answered every one of them.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable, Iterator
 from types import SimpleNamespace
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import pytest

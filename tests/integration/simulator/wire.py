@@ -4,6 +4,7 @@ the wire format directly."""
 from __future__ import annotations
 
 import httpx
+
 from stockguard.simulator import AdsSimulator
 
 US = "1111111111111111"  # seller, US
@@ -42,12 +43,15 @@ class Api:
         self.http = httpx.Client(base_url=sim.base_url, timeout=10)
         self.token = get_token(sim.base_url).json()["access_token"]
 
-    def post(self, path: str, media: str, body: object, scope: str = US, extra: dict[str, str] | None = None, **kw: object) -> httpx.Response:
+    def post(
+        self, path: str, media: str, body: object, scope: str = US, extra: dict[str, str] | None = None, **kw: object
+    ) -> httpx.Response:
         return self.http.post(path, json=body, headers={**headers(self.token, scope=scope, media=media), **(extra or {})}, **kw)
 
-    def put(self, path: str, media: str, body: object, scope: str = US, extra: dict[str, str] | None = None, **kw: object) -> httpx.Response:
+    def put(
+        self, path: str, media: str, body: object, scope: str = US, extra: dict[str, str] | None = None, **kw: object
+    ) -> httpx.Response:
         return self.http.put(path, json=body, headers={**headers(self.token, scope=scope, media=media), **(extra or {})}, **kw)
 
     def get(self, path: str, params: dict[str, str] | None = None, scope: str | None = US) -> httpx.Response:
         return self.http.get(path, params=params, headers=headers(self.token, scope=scope))
-

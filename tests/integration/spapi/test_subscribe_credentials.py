@@ -27,7 +27,9 @@ def test_credentials_from_a_secrets_manager_secret(fake, subscribe, capsys, capl
         client.create_secret(Name="stockguard/spapi", SecretString=json.dumps(fake.credentials()))
         caplog.set_level(logging.DEBUG)
         # When
-        run = subscribe("--queue-arn", INVENTORY_ARN, "--region", "na", "--credentials-secret", "stockguard/spapi", "--json", credentials=False)
+        run = subscribe(
+            "--queue-arn", INVENTORY_ARN, "--region", "na", "--credentials-secret", "stockguard/spapi", "--json", credentials=False
+        )
     # Then the run worked with those credentials, and no value leaked
     assert run.code == 0, run.err
     assert len(fake.subscriptions) == 4

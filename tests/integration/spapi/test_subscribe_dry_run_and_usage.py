@@ -12,7 +12,9 @@ from tests.integration.spapi.conftest import INVENTORY_ARN, OFFER_ARN
 
 def test_dry_run_makes_zero_requests_and_prints_the_plan(fake, subscribe):
     # When
-    run = subscribe("--queue-arn", INVENTORY_ARN, "--offer-queue-arn", OFFER_ARN, "--region", "na", "--marketplace-id", "ATVPDKIKX0DER", "--dry-run")
+    run = subscribe(
+        "--queue-arn", INVENTORY_ARN, "--offer-queue-arn", OFFER_ARN, "--region", "na", "--marketplace-id", "ATVPDKIKX0DER", "--dry-run"
+    )
     # Then nothing reached the fake, not even the token endpoint
     assert run.code == 0, run.err
     assert fake.requests == []
@@ -25,7 +27,17 @@ def test_dry_run_makes_zero_requests_and_prints_the_plan(fake, subscribe):
 
 def test_dry_run_needs_no_credentials_and_reads_none(fake, subscribe, tmp_path):
     # Given a credentials file that does not exist: a dry run must not even read it
-    run = subscribe("--queue-arn", INVENTORY_ARN, "--region", "fe", "--dry-run", "--json", "--credentials-file", str(tmp_path / "missing.json"), credentials=False)
+    run = subscribe(
+        "--queue-arn",
+        INVENTORY_ARN,
+        "--region",
+        "fe",
+        "--dry-run",
+        "--json",
+        "--credentials-file",
+        str(tmp_path / "missing.json"),
+        credentials=False,
+    )
     assert run.code == 0, run.err
     lines = run.json_lines()
     assert [line["result"] for line in lines[:-1]] == ["planned"] * 5
@@ -33,7 +45,10 @@ def test_dry_run_needs_no_credentials_and_reads_none(fake, subscribe, tmp_path):
     assert subscription["destinationId"] is None and subscription["payloadVersion"] == "1.0"
     assert [r["method"] for r in subscription["requests"]] == ["GET", "POST"]
     assert subscription["requests"][1]["body"]["payloadVersion"] == "1.0"
-    assert "processingDirective" not in next(line for line in lines if line.get("notificationType") == "ANY_OFFER_CHANGED")["requests"][1]["body"]
+    assert (
+        "processingDirective"
+        not in next(line for line in lines if line.get("notificationType") == "ANY_OFFER_CHANGED")["requests"][1]["body"]
+    )
     assert lines[-1] == {"summary": {"destinations": {"planned": 1}, "subscriptions": {"planned": 4}, "ok": True, "dryRun": True}}
     assert fake.requests == []
 

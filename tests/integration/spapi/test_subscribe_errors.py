@@ -19,7 +19,14 @@ def _assert_no_secret(fake, *texts: str) -> None:
 def test_api_error_on_one_type_is_reported_and_the_others_still_set_up(fake, subscribe, caplog):
     caplog.set_level(logging.DEBUG)
     # Given the app lacks the role for ITEM_INVENTORY_EVENT_CHANGE
-    fake.fail_next("POST", "/notifications/v1/subscriptions/ITEM_INVENTORY_EVENT_CHANGE", 403, code="Unauthorized", message="Access to requested resource is denied.", details="role missing")
+    fake.fail_next(
+        "POST",
+        "/notifications/v1/subscriptions/ITEM_INVENTORY_EVENT_CHANGE",
+        403,
+        code="Unauthorized",
+        message="Access to requested resource is denied.",
+        details="role missing",
+    )
     # When
     run = subscribe("--queue-arn", INVENTORY_ARN, "--region", "na", "--json")
     # Then
@@ -27,11 +34,16 @@ def test_api_error_on_one_type_is_reported_and_the_others_still_set_up(fake, sub
     subs = {line["notificationType"]: line for line in run.json_lines() if line.get("step") == "subscription"}
     failed = subs["ITEM_INVENTORY_EVENT_CHANGE"]
     assert failed["result"] == "failed"
-    assert "createSubscription ITEM_INVENTORY_EVENT_CHANGE failed: HTTP 403 Unauthorized: Access to requested resource is denied. (role missing)" in failed["message"]
+    assert (
+        "createSubscription ITEM_INVENTORY_EVENT_CHANGE failed: HTTP 403 Unauthorized: Access to requested resource is denied. (role missing)"
+        in failed["message"]
+    )
     assert "Brand Analytics" in failed["message"] and "request id" in failed["message"]
     assert "HTTP 403" in run.err
     assert {t: s["result"] for t, s in subs.items() if t != "ITEM_INVENTORY_EVENT_CHANGE"} == {
-        "FBA_INVENTORY_AVAILABILITY_CHANGES": "created", "ANY_OFFER_CHANGED": "created", "PRICING_HEALTH": "created"
+        "FBA_INVENTORY_AVAILABILITY_CHANGES": "created",
+        "ANY_OFFER_CHANGED": "created",
+        "PRICING_HEALTH": "created",
     }
     _assert_no_secret(fake, run.out, run.err, caplog.text)
 
@@ -48,7 +60,12 @@ def test_destination_failure_skips_only_its_subscriptions(fake, subscribe):
     assert [d["result"] for d in destinations] == ["failed", "created"]
     assert "createDestination failed: HTTP 400 InvalidInput: bad queue" in destinations[0]["message"]
     results = {line["notificationType"]: line["result"] for line in lines if line.get("step") == "subscription"}
-    assert results == {"ITEM_INVENTORY_EVENT_CHANGE": "failed", "FBA_INVENTORY_AVAILABILITY_CHANGES": "failed", "ANY_OFFER_CHANGED": "created", "PRICING_HEALTH": "created"}
+    assert results == {
+        "ITEM_INVENTORY_EVENT_CHANGE": "failed",
+        "FBA_INVENTORY_AVAILABILITY_CHANGES": "failed",
+        "ANY_OFFER_CHANGED": "created",
+        "PRICING_HEALTH": "created",
+    }
     assert not fake.calls("GET", "/notifications/v1/subscriptions/ITEM_INVENTORY_EVENT_CHANGE")
 
 
@@ -109,14 +126,15 @@ def test_echoed_secrets_in_an_error_body_are_scrubbed(fake, subscribe):
     assert "bad token ***" in run.err
 
 
-
 def test_unreachable_host_is_retried_then_reported(fake, subscribe, sleeps):
     # Given an SP-API endpoint where nothing listens (LWA is the fake)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{probe.getsockname()[1]}"
     # When
-    run = subscribe("--queue-arn", INVENTORY_ARN, "--region", "na", "--json", "--endpoint", dead, "--lwa-endpoint", fake.lwa_url, endpoints=False)
+    run = subscribe(
+        "--queue-arn", INVENTORY_ARN, "--region", "na", "--json", "--endpoint", dead, "--lwa-endpoint", fake.lwa_url, endpoints=False
+    )
     # Then every call failed after its retries, with the host named and nothing created
     assert run.code == 1
     (destination,) = [line for line in run.json_lines() if line.get("step") == "destination"]

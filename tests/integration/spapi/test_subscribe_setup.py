@@ -127,7 +127,9 @@ def test_subscription_to_another_destination_is_a_conflict_and_left_alone(fake, 
     assert fake.subscriptions["ANY_OFFER_CHANGED"]["destinationId"] == other
     assert not fake.calls("POST", "/notifications/v1/subscriptions/ANY_OFFER_CHANGED")
     assert not fake.calls("DELETE", "/")
-    assert {t: s["result"] for t, s in subs.items() if t != "ANY_OFFER_CHANGED"} == dict.fromkeys(INVENTORY_TYPES | {"PRICING_HEALTH"}, "created")
+    assert {t: s["result"] for t, s in subs.items() if t != "ANY_OFFER_CHANGED"} == dict.fromkeys(
+        INVENTORY_TYPES | {"PRICING_HEALTH"}, "created"
+    )
     assert run.json_lines()[-1]["summary"]["ok"] is False
     assert "ANY_OFFER_CHANGED is already subscribed" in run.err and other in run.err
 
@@ -151,7 +153,17 @@ def test_marketplace_event_filter_only_when_marketplaces_are_given(fake, subscri
 
 def test_marketplace_event_filter_on_any_offer_changed_only(fake, subscribe):
     # When
-    run = subscribe("--queue-arn", INVENTORY_ARN, "--region", "na", "--marketplace-id", "ATVPDKIKX0DER", "A2EUQ1WTGCTBG2", "--marketplace-id", "ATVPDKIKX0DER")
+    run = subscribe(
+        "--queue-arn",
+        INVENTORY_ARN,
+        "--region",
+        "na",
+        "--marketplace-id",
+        "ATVPDKIKX0DER",
+        "A2EUQ1WTGCTBG2",
+        "--marketplace-id",
+        "ATVPDKIKX0DER",
+    )
     # Then
     assert run.code == 0, run.err
     bodies = {r.path.rsplit("/", 1)[-1]: r.body for r in fake.calls("POST", "/notifications/v1/subscriptions/")}

@@ -82,7 +82,9 @@ def test_ledger_lifecycle_and_conditions(aws_stack):
     # resume is impossible without a pause StockGuard holds
     assert not ledger.intend_resume(REF, asin="B0", reason="conditions_cleared", notification_id="n", now=T0)
     assert ledger.intend_pause(REF, asin="B00001ABCD", reason="out_of_stock", notification_id="n1", now=T0)
-    assert ledger.intend_pause(REF, asin="B00001ABCD", reason="out_of_stock", notification_id="n1", now=T0), "a retry may renew its own intent"
+    assert ledger.intend_pause(REF, asin="B00001ABCD", reason="out_of_stock", notification_id="n1", now=T0), (
+        "a retry may renew its own intent"
+    )
     assert ledger.confirm_pause(REF, now=T0)
     assert not ledger.intend_pause(REF, asin="B00001ABCD", reason="out_of_stock", notification_id="n2", now=T0)
     entry = ledger.get(REF)
@@ -91,7 +93,9 @@ def test_ledger_lifecycle_and_conditions(aws_stack):
     assert ledger.cancel_resume(REF)
     assert ledger.get(REF).status is LedgerStatus.PAUSED
     assert ledger.mark_overridden(REF, now=T0)
-    assert not ledger.intend_resume(REF, asin="B0", reason="conditions_cleared", notification_id="n4", now=T0), "overridden: never resumed by StockGuard"
+    assert not ledger.intend_resume(REF, asin="B0", reason="conditions_cleared", notification_id="n4", now=T0), (
+        "overridden: never resumed by StockGuard"
+    )
     assert ledger.release(REF, now=T0)
     assert ledger.get(REF).status is LedgerStatus.RELEASED
     assert [e.ref for e in ledger.all_held()] == []
@@ -101,9 +105,19 @@ def test_ledger_lifecycle_and_conditions(aws_stack):
 def test_audit_queryable_per_asin_and_day(aws_stack):
     audit = AuditLog(aws_stack.tables["AuditTable"])
     entry = AuditEntry(
-        at=T0, account_id="A", marketplace_id="ATVPDKIKX0DER", asin="B00001ABCD", profile_id="1001", ad_product="SP",
-        entity_type="ad", entity_id="ad-1", from_state="ENABLED", to_state="PAUSED", reason="out_of_stock",
-        notification_id="n1", result="applied",
+        at=T0,
+        account_id="A",
+        marketplace_id="ATVPDKIKX0DER",
+        asin="B00001ABCD",
+        profile_id="1001",
+        ad_product="SP",
+        entity_type="ad",
+        entity_id="ad-1",
+        from_state="ENABLED",
+        to_state="PAUSED",
+        reason="out_of_stock",
+        notification_id="n1",
+        result="applied",
     )
     audit.record([entry, entry.model_copy(update={"at": T0 + timedelta(hours=1), "result": "failed"})])
     assert [e.result for e in audit.for_asin("ATVPDKIKX0DER", "B00001ABCD")] == ["failed", "applied"]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[3]
 TEMPLATE = ROOT / "template.yaml"
@@ -77,10 +78,7 @@ def redrive_target(template: dict, queue: str) -> str:
 
 
 def queue_policies_of(template: dict, queue: str) -> list[dict]:
-    return [
-        p for p in resources(template, "AWS::SQS::QueuePolicy").values()
-        if queue in [ref(q) for q in p["Properties"]["Queues"]]
-    ]
+    return [p for p in resources(template, "AWS::SQS::QueuePolicy").values() if queue in [ref(q) for q in p["Properties"]["Queues"]]]
 
 
 def sqs_events(function_props: dict) -> dict[str, dict]:

@@ -131,7 +131,9 @@ def test_every_table_a_function_names_is_covered_by_its_policies(template):
         named = {v["Ref"] for v in spec.environment.values() if isinstance(v, dict) and v.get("Ref") in tables}
         granted = {
             params["TableName"]["Ref"]
-            for policy in spec.policies if isinstance(policy, dict)
-            for kind, params in policy.items() if kind.startswith("DynamoDB") and isinstance(params, dict)
+            for policy in spec.policies
+            if isinstance(policy, dict)
+            for kind, params in policy.items()
+            if kind.startswith("DynamoDB") and isinstance(params, dict)
         }
         assert named <= granted, f"{function} has no DynamoDB policy for {sorted(named - granted)}"

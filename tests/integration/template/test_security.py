@@ -75,7 +75,7 @@ def test_function_policies_are_scoped_sam_templates(template):
                 for statement in as_list(policy["Statement"]):
                     assert "*" not in as_list(statement.get("Resource", [])), f"{logical_id}: inline Resource '*'"
                 continue
-            (name, parameters), = policy.items()
+            ((name, parameters),) = policy.items()
             assert name in ALLOWED_POLICY_TEMPLATES, f"{logical_id}: policy template {name} not in the allowed set"
             assert isinstance(parameters, dict) and parameters, f"{logical_id}: {name} needs a resource parameter"
             for value in parameters.values():

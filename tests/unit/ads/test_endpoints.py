@@ -10,8 +10,21 @@ from stockguard.ads.port import Region
 MARKETPLACES = {
     Region.NA: ["ATVPDKIKX0DER", "A2EUQ1WTGCTBG2", "A1AM78C64UM0Y8", "A2Q3Y263D00KWC"],
     Region.EU: [
-        "A1F83G8C2ARO7P", "A1PA6795UKMFR9", "A13V1IB3VIYZZH", "APJ6JRA9NG5V4", "A1RKKUPIHCS9HS", "A1805IZSGTT6HS", "A2NODRKZP88ZB9",
-        "A1C3SOZRARQ6R3", "AMEN7PMS3EDWL", "A33AVAJ2PDY3EV", "A2VIGQ35RCS4UG", "A17E79C6D8DWNP", "ARBP9OOSHTCHU", "A21TJRUUN4KGV", "AE08WJ6YKNBMC",
+        "A1F83G8C2ARO7P",
+        "A1PA6795UKMFR9",
+        "A13V1IB3VIYZZH",
+        "APJ6JRA9NG5V4",
+        "A1RKKUPIHCS9HS",
+        "A1805IZSGTT6HS",
+        "A2NODRKZP88ZB9",
+        "A1C3SOZRARQ6R3",
+        "AMEN7PMS3EDWL",
+        "A33AVAJ2PDY3EV",
+        "A2VIGQ35RCS4UG",
+        "A17E79C6D8DWNP",
+        "ARBP9OOSHTCHU",
+        "A21TJRUUN4KGV",
+        "AE08WJ6YKNBMC",
     ],
     Region.FE: ["A1VC38T7YXB528", "A39IBJ37TRP1C6", "A19VAU5U5O7RUS"],
 }
@@ -31,10 +44,14 @@ def test_every_marketplace_has_its_region(region, marketplace):
 def test_regional_hosts(no_overrides):
     hosts = Endpoints()
     assert [hosts.api(r) for r in Region] == [
-        "https://advertising-api.amazon.com", "https://advertising-api-eu.amazon.com", "https://advertising-api-fe.amazon.com"
+        "https://advertising-api.amazon.com",
+        "https://advertising-api-eu.amazon.com",
+        "https://advertising-api-fe.amazon.com",
     ]
     assert [hosts.token(r) for r in Region] == [
-        "https://api.amazon.com/auth/o2/token", "https://api.amazon.co.uk/auth/o2/token", "https://api.amazon.co.jp/auth/o2/token"
+        "https://api.amazon.com/auth/o2/token",
+        "https://api.amazon.co.uk/auth/o2/token",
+        "https://api.amazon.co.jp/auth/o2/token",
     ]
 
 

@@ -51,7 +51,11 @@ def test_sp_items_are_matched_by_index_and_classified():
     }
     results = parse_indexed(body, "productAds", ["a", "b", "c", "d", "e"])
     assert [(r.entity_id, r.outcome) for r in results] == [
-        ("a", Outcome.APPLIED), ("b", Outcome.THROTTLED), ("c", Outcome.FAILED), ("d", Outcome.FAILED), ("e", Outcome.THROTTLED)
+        ("a", Outcome.APPLIED),
+        ("b", Outcome.THROTTLED),
+        ("c", Outcome.FAILED),
+        ("d", Outcome.FAILED),
+        ("e", Outcome.THROTTLED),
     ]
     assert (results[1].error_code, results[1].error_message) == ("THROTTLED", "slow down")
     assert (results[2].error_code, results[2].error_message) == ("ARCHIVED_ENTITY_CANNOT_BE_MODIFIED", "archived")
@@ -66,7 +70,12 @@ def test_an_error_without_a_reason_is_coded_by_its_type():
 
 def test_a_207_without_a_single_success_fails_every_entity_and_is_logged(caplog):
     caplog.set_level(logging.WARNING)
-    body = {"campaigns": {"success": [], "error": [error_item(0, "internalServerError", "INTERNAL_ERROR"), error_item(1, "rangeError", "TOO_LOW")]}}
+    body = {
+        "campaigns": {
+            "success": [],
+            "error": [error_item(0, "internalServerError", "INTERNAL_ERROR"), error_item(1, "rangeError", "TOO_LOW")],
+        }
+    }
     results = parse_indexed(body, "campaigns", ["1", "2"])
     assert [r.outcome for r in results] == [Outcome.THROTTLED, Outcome.FAILED]
     assert "without a single success" in caplog.text

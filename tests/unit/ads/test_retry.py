@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from email.utils import format_datetime
-from datetime import datetime, timezone
 
 import pytest
 
@@ -36,14 +36,14 @@ def test_unreadable_retry_after_is_none(value):
 
 def test_retry_after_as_an_http_date():
     now = 1_700_000_000.0
-    header = format_datetime(datetime.fromtimestamp(now + 7, tz=timezone.utc), usegmt=True)
+    header = format_datetime(datetime.fromtimestamp(now + 7, tz=UTC), usegmt=True)
     assert retry_after_seconds(header, now=lambda: now) == pytest.approx(7.0)
-    past = format_datetime(datetime.fromtimestamp(now - 30, tz=timezone.utc), usegmt=True)
+    past = format_datetime(datetime.fromtimestamp(now - 30, tz=UTC), usegmt=True)
     assert retry_after_seconds(past, now=lambda: now) == 0.0
 
 
 def test_retryable_statuses():
-    assert RETRYABLE_STATUS == {429, 500, 502, 503, 504}
+    assert {429, 500, 502, 503, 504} == RETRYABLE_STATUS
 
 
 class FakeContext:

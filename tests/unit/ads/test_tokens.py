@@ -55,7 +55,10 @@ def test_the_token_is_cached_until_five_minutes_before_expiry():
     now[0] = 3300
     assert provider.token(URL) == "Atza|two"
     assert lwa.forms[0] == {
-        "grant_type": "refresh_token", "refresh_token": "Atzr|refresh-secret", "client_id": CREDS.client_id, "client_secret": "cs-very-secret"
+        "grant_type": "refresh_token",
+        "refresh_token": "Atzr|refresh-secret",
+        "client_id": CREDS.client_id,
+        "client_secret": "cs-very-secret",
     }
 
 
@@ -100,7 +103,12 @@ def test_concurrent_callers_share_one_refresh():
 
 @pytest.mark.parametrize(
     "answer, code",
-    [((400, {"error": "invalid_grant", "error_description": "revoked"}), "invalid_grant"), ((401, {"error": "invalid_client"}), "invalid_client"), ((200, {"token_type": "bearer"}), ""), ((200, None), "")],
+    [
+        ((400, {"error": "invalid_grant", "error_description": "revoked"}), "invalid_grant"),
+        ((401, {"error": "invalid_client"}), "invalid_client"),
+        ((200, {"token_type": "bearer"}), ""),
+        ((200, None), ""),
+    ],
 )
 def test_refusals_and_unreadable_answers_are_auth_errors_without_secrets(answer, code):
     with pytest.raises(AdsApiAuthError) as raised:

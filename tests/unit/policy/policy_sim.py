@@ -55,8 +55,15 @@ def make_entry(
 
 
 def stock_fact(
-    asin: str, *, at_minute: float, nid: str, sku: str | None = None, fulfillable: int | None = None,
-    inbound: int = 0, highly_available: int | None = None, source: NotificationType | None = None,
+    asin: str,
+    *,
+    at_minute: float,
+    nid: str,
+    sku: str | None = None,
+    fulfillable: int | None = None,
+    inbound: int = 0,
+    highly_available: int | None = None,
+    source: NotificationType | None = None,
     account: str = ACCOUNT,
 ) -> StockFact:
     if source is None:
@@ -127,7 +134,7 @@ class World:
     clock: datetime | None = None
 
     @classmethod
-    def create(cls, config: StockGuardConfig, entities: list[AdEntity]) -> "World":
+    def create(cls, config: StockGuardConfig, entities: list[AdEntity]) -> World:
         world = cls(config=config, entities={e.ref.id: e for e in entities})
         for e in entities:
             if e.state is EntityState.PAUSED:
@@ -142,16 +149,24 @@ class World:
         product = ProductKey(account_id=ACCOUNT, marketplace_id=MARKETPLACE, asin=event.asin)
         if isinstance(event, StockEvent):
             fact = StockFact(
-                product=product, sku=event.sku, source=NotificationType.FBA_INVENTORY_AVAILABILITY_CHANGES,
-                fulfillable=event.fulfillable, inbound=event.inbound, event_time=at(event.minute), notification_id=event.nid,
+                product=product,
+                sku=event.sku,
+                source=NotificationType.FBA_INVENTORY_AVAILABILITY_CHANGES,
+                fulfillable=event.fulfillable,
+                inbound=event.inbound,
+                event_time=at(event.minute),
+                notification_id=event.nid,
             )
             current = self.stock.get((event.asin, event.sku))
             if current is None or (fact.event_time, fact.notification_id) > (current.event_time, current.notification_id):
                 self.stock[(event.asin, event.sku)] = fact
         else:
             offer = OfferFact(
-                product=product, featured=event.featured, source=NotificationType.ANY_OFFER_CHANGED,
-                event_time=at(event.minute), notification_id=event.nid,
+                product=product,
+                featured=event.featured,
+                source=NotificationType.ANY_OFFER_CHANGED,
+                event_time=at(event.minute),
+                notification_id=event.nid,
             )
             current = self.offers.get(event.asin)
             newer = current is None or (offer.event_time, offer.notification_id) > (current.event_time, current.notification_id)
@@ -202,7 +217,11 @@ class World:
         products = self.product_states()
         ledger_before = dict(self.ledger)
         decisions = decide(
-            now=now, config=self.config, products=products, entities=entities, ledger=ledger_before,
+            now=now,
+            config=self.config,
+            products=products,
+            entities=entities,
+            ledger=ledger_before,
             marketplace_id=MARKETPLACE,
         )
         self.steps.append(Step(now=now, decisions=tuple(decisions), products=products, ledger=ledger_before))
@@ -231,8 +250,12 @@ class World:
             self.entities[ref] = entity.model_copy(update={"state": EntityState.PAUSED})
             self.paused_by[ref] = "stockguard"
             self.ledger[ref] = LedgerEntry(
-                ref=entity.ref, status=LedgerStatus.PAUSED, reason=d.reason.value, asin=d.asin,
-                last_change_at=now, paused_at=now,
+                ref=entity.ref,
+                status=LedgerStatus.PAUSED,
+                reason=d.reason.value,
+                asin=d.asin,
+                last_change_at=now,
+                paused_at=now,
             )
         else:
             if self.paused_by.get(ref) != "stockguard" or entity.state is not EntityState.PAUSED:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from pydantic import ValidationError
 
 from stockguard.domain.ads import AdProduct
 from stockguard.policy import ConfigError, StockGuardConfig, config_json_schema, load_config
@@ -73,7 +74,7 @@ def test_a_full_configuration_loads():
 
 def test_the_configuration_is_frozen():
     config = load_config(None)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError, match="frozen"):
         config.pause_threshold = 3  # type: ignore[misc]
 
 

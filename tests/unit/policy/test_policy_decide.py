@@ -73,30 +73,44 @@ SCENARIOS = {
         sp(PAUSED), [p(available=5)], (RESUME, R.BACK_IN_STOCK, "A1"), ledger=LedgerStatus.PAUSED
     ),
     "resume when the Featured Offer is regained": Scenario(
-        sp(PAUSED), [p(available=5, featured=True)], (RESUME, R.FEATURED_OFFER_REGAINED, "A1"),
-        ledger=LedgerStatus.PAUSED, ledger_reason=Reason.FEATURED_OFFER_LOST,
+        sp(PAUSED),
+        [p(available=5, featured=True)],
+        (RESUME, R.FEATURED_OFFER_REGAINED, "A1"),
+        ledger=LedgerStatus.PAUSED,
+        ledger_reason=Reason.FEATURED_OFFER_LOST,
     ),
     "resume with conditions_cleared when the pause reason's rule is now off": Scenario(
-        sp(PAUSED), [p(available=0, featured=True)], (RESUME, R.CONDITIONS_CLEARED, "A1"),
-        ledger=LedgerStatus.PAUSED, config={"rules": {"SP": {"stock": False}}},
+        sp(PAUSED),
+        [p(available=0, featured=True)],
+        (RESUME, R.CONDITIONS_CLEARED, "A1"),
+        ledger=LedgerStatus.PAUSED,
+        config={"rules": {"SP": {"stock": False}}},
     ),
     "no resume while the Featured Offer is still lost": Scenario(
         sp(PAUSED), [p(available=5, featured=False)], (KEEP, R.ALREADY_PAUSED, "A1"), ledger=LedgerStatus.PAUSED
     ),
     "already paused while still out": Scenario(sp(PAUSED), [p(available=0)], (KEEP, R.ALREADY_PAUSED, "A1"), ledger=LedgerStatus.PAUSED),
     "hysteresis: between the thresholds nothing changes": Scenario(
-        sp(PAUSED), [p(available=3)], (KEEP, R.HYSTERESIS, "A1"), ledger=LedgerStatus.PAUSED,
+        sp(PAUSED),
+        [p(available=3)],
+        (KEEP, R.HYSTERESIS, "A1"),
+        ledger=LedgerStatus.PAUSED,
         config={"pause_threshold": 1, "resume_threshold": 4},
     ),
     "resume threshold is inclusive": Scenario(
-        sp(PAUSED), [p(available=4)], (RESUME, R.BACK_IN_STOCK, "A1"), ledger=LedgerStatus.PAUSED,
+        sp(PAUSED),
+        [p(available=4)],
+        (RESUME, R.BACK_IN_STOCK, "A1"),
+        ledger=LedgerStatus.PAUSED,
         config={"pause_threshold": 1, "resume_threshold": 4},
     ),
     "an enabled entity between the thresholds stays enabled (hysteresis)": Scenario(
         sp(), [p(available=3)], (KEEP, R.HYSTERESIS, "A1"), config={"pause_threshold": 1, "resume_threshold": 4}
     ),
     "all: an enabled multi-ASIN entity in the band names the ASIN in the band": Scenario(
-        sb(), [p("A1", 9), p("A2", 3)], (KEEP, R.HYSTERESIS, "A2"),
+        sb(),
+        [p("A1", 9), p("A2", 3)],
+        (KEEP, R.HYSTERESIS, "A2"),
         config={"sb_multi_asin": "any", "pause_threshold": 1, "resume_threshold": 4},
     ),
     # -- ownership -----------------------------------------------------------------------------
@@ -121,7 +135,10 @@ SCENARIOS = {
         sp(), [p(available=0)], (KEEP, R.OPERATOR_OVERRIDE, "A1"), ledger=LedgerStatus.OVERRIDDEN
     ),
     "overridden: between thresholds the episode goes on": Scenario(
-        sp(), [p(available=3)], (KEEP, R.OPERATOR_OVERRIDE, "A1"), ledger=LedgerStatus.OVERRIDDEN,
+        sp(),
+        [p(available=3)],
+        (KEEP, R.OPERATOR_OVERRIDE, "A1"),
+        ledger=LedgerStatus.OVERRIDDEN,
         config={"pause_threshold": 1, "resume_threshold": 4},
     ),
     "overridden: conditions cleared ends the episode (release, no call)": Scenario(
@@ -136,26 +153,50 @@ SCENARIOS = {
     ),
     # -- dwell time ----------------------------------------------------------------------------
     "dwell time holds back a pause": Scenario(
-        sp(), [p(available=0)], (KEEP, R.DWELL_TIME, "A1"), ledger=LedgerStatus.RELEASED,
-        last_change_at=NOW - timedelta(minutes=4), retry_at=NOW + timedelta(minutes=6),
+        sp(),
+        [p(available=0)],
+        (KEEP, R.DWELL_TIME, "A1"),
+        ledger=LedgerStatus.RELEASED,
+        last_change_at=NOW - timedelta(minutes=4),
+        retry_at=NOW + timedelta(minutes=6),
     ),
     "dwell time holds back a resume": Scenario(
-        sp(PAUSED), [p(available=9)], (KEEP, R.DWELL_TIME, "A1"), ledger=LedgerStatus.PAUSED,
-        last_change_at=NOW - timedelta(minutes=1), retry_at=NOW + timedelta(minutes=29), config={"dwell_minutes": 30},
+        sp(PAUSED),
+        [p(available=9)],
+        (KEEP, R.DWELL_TIME, "A1"),
+        ledger=LedgerStatus.PAUSED,
+        last_change_at=NOW - timedelta(minutes=1),
+        retry_at=NOW + timedelta(minutes=29),
+        config={"dwell_minutes": 30},
     ),
     "dwell time over exactly: act": Scenario(
-        sp(PAUSED), [p(available=9)], (RESUME, R.BACK_IN_STOCK, "A1"), ledger=LedgerStatus.PAUSED,
+        sp(PAUSED),
+        [p(available=9)],
+        (RESUME, R.BACK_IN_STOCK, "A1"),
+        ledger=LedgerStatus.PAUSED,
         last_change_at=NOW - timedelta(minutes=10),
     ),
     "dwell time zero": Scenario(
-        sp(PAUSED), [p(available=9)], (RESUME, R.BACK_IN_STOCK, "A1"), ledger=LedgerStatus.PAUSED,
-        last_change_at=NOW, config={"dwell_minutes": 0},
+        sp(PAUSED),
+        [p(available=9)],
+        (RESUME, R.BACK_IN_STOCK, "A1"),
+        ledger=LedgerStatus.PAUSED,
+        last_change_at=NOW,
+        config={"dwell_minutes": 0},
     ),
     "pause pending (crash recovery) is exempt from the dwell time": Scenario(
-        sp(), [p(available=0)], (PAUSE, R.OUT_OF_STOCK, "A1"), ledger=LedgerStatus.PAUSE_PENDING, last_change_at=NOW,
+        sp(),
+        [p(available=0)],
+        (PAUSE, R.OUT_OF_STOCK, "A1"),
+        ledger=LedgerStatus.PAUSE_PENDING,
+        last_change_at=NOW,
     ),
     "resume pending (crash recovery) is exempt from the dwell time": Scenario(
-        sp(PAUSED), [p(available=9)], (RESUME, R.BACK_IN_STOCK, "A1"), ledger=LedgerStatus.RESUME_PENDING, last_change_at=NOW,
+        sp(PAUSED),
+        [p(available=9)],
+        (RESUME, R.BACK_IN_STOCK, "A1"),
+        ledger=LedgerStatus.RESUME_PENDING,
+        last_change_at=NOW,
     ),
     "pause pending on a paused entity is never resumed before reconciliation": Scenario(
         sp(PAUSED), [p(available=9)], (KEEP, R.NO_CHANGE, "A1"), ledger=LedgerStatus.PAUSE_PENDING
@@ -168,18 +209,17 @@ SCENARIOS = {
         sp(), [p(available=0)], (KEEP, R.NO_CHANGE, "A1"), config={"rules": {"SP": {"stock": False}}}
     ),
     "stock unknown, Featured Offer held: back": Scenario(
-        sp(PAUSED), [p(available=None, featured=True)], (RESUME, R.FEATURED_OFFER_REGAINED, "A1"),
-        ledger=LedgerStatus.PAUSED, ledger_reason=Reason.FEATURED_OFFER_LOST,
+        sp(PAUSED),
+        [p(available=None, featured=True)],
+        (RESUME, R.FEATURED_OFFER_REGAINED, "A1"),
+        ledger=LedgerStatus.PAUSED,
+        ledger_reason=Reason.FEATURED_OFFER_LOST,
     ),
     "all: every known ASIN unknown": Scenario(sb(), [p("A1"), p("A2")], (KEEP, R.STOCK_UNKNOWN, "A1")),
     # -- several ASINs (SB) --------------------------------------------------------------------
-    "all: one ASIN out, another available": Scenario(
-        sb(), [p("A1", 0), p("A2", 9)], (KEEP, R.OTHER_ASINS_AVAILABLE, "A1")
-    ),
+    "all: one ASIN out, another available": Scenario(sb(), [p("A1", 0), p("A2", 9)], (KEEP, R.OTHER_ASINS_AVAILABLE, "A1")),
     "all: every ASIN out": Scenario(sb(), [p("A1", 5, False), p("A2", 0)], (PAUSE, R.OUT_OF_STOCK, "A2")),
-    "all: every ASIN lost the Featured Offer": Scenario(
-        sb(), [p("A1", 5, False), p("A2", 9, False)], (PAUSE, R.FEATURED_OFFER_LOST, "A1")
-    ),
+    "all: every ASIN lost the Featured Offer": Scenario(sb(), [p("A1", 5, False), p("A2", 9, False)], (PAUSE, R.FEATURED_OFFER_LOST, "A1")),
     "all: an unknown ASIN is not out, so the ad stays": Scenario(sb(), [p("A1", 0)], (KEEP, R.OTHER_ASINS_AVAILABLE, "A1")),
     "all: one ASIN back is enough to resume": Scenario(
         sb(PAUSED), [p("A1", 0), p("A2", 9)], (RESUME, R.BACK_IN_STOCK, "A2"), ledger=LedgerStatus.PAUSED
@@ -188,7 +228,10 @@ SCENARIOS = {
         sb(PAUSED), [p("A1", 9), p("A2", 9)], (RESUME, R.BACK_IN_STOCK, "A2"), ledger=LedgerStatus.PAUSED, ledger_asin="A2"
     ),
     "all: not all out any more but nothing back yet": Scenario(
-        sb(PAUSED), [p("A1", 0), p("A2", 3)], (KEEP, R.HYSTERESIS, "A2"), ledger=LedgerStatus.PAUSED,
+        sb(PAUSED),
+        [p("A1", 0), p("A2", 3)],
+        (KEEP, R.HYSTERESIS, "A2"),
+        ledger=LedgerStatus.PAUSED,
         config={"pause_threshold": 1, "resume_threshold": 4},
     ),
     "any: one ASIN out": Scenario(
@@ -198,11 +241,17 @@ SCENARIOS = {
         sb(), [p("A1", 9, False), p("A2", 0)], (PAUSE, R.OUT_OF_STOCK, "A2"), config={"sb_multi_asin": "any"}
     ),
     "any: resume needs every ASIN back": Scenario(
-        sb(PAUSED), [p("A1", 9), p("A2", 3)], (KEEP, R.HYSTERESIS, "A2"), ledger=LedgerStatus.PAUSED,
+        sb(PAUSED),
+        [p("A1", 9), p("A2", 3)],
+        (KEEP, R.HYSTERESIS, "A2"),
+        ledger=LedgerStatus.PAUSED,
         config={"sb_multi_asin": "any", "pause_threshold": 1, "resume_threshold": 4},
     ),
     "any: every ASIN back": Scenario(
-        sb(PAUSED), [p("A1", 9), p("A2", 4)], (RESUME, R.BACK_IN_STOCK, "A1"), ledger=LedgerStatus.PAUSED,
+        sb(PAUSED),
+        [p("A1", 9), p("A2", 4)],
+        (RESUME, R.BACK_IN_STOCK, "A1"),
+        ledger=LedgerStatus.PAUSED,
         config={"sb_multi_asin": "any", "pause_threshold": 1, "resume_threshold": 4},
     ),
     "any: unknown ASINs do not block the resume": Scenario(
@@ -217,12 +266,21 @@ SCENARIOS = {
         sp(), [p(available=0)], (PAUSE, R.OUT_OF_STOCK, "A1"), config={"mode": "monitor"}, monitor_only=True
     ),
     "monitor: the resume is monitor-only": Scenario(
-        sp(PAUSED), [p(available=9)], (RESUME, R.BACK_IN_STOCK, "A1"), ledger=LedgerStatus.PAUSED,
-        config={"mode": "monitor"}, monitor_only=True,
+        sp(PAUSED),
+        [p(available=9)],
+        (RESUME, R.BACK_IN_STOCK, "A1"),
+        ledger=LedgerStatus.PAUSED,
+        config={"mode": "monitor"},
+        monitor_only=True,
     ),
     "monitor: the dwell time still applies": Scenario(
-        sp(), [p(available=0)], (KEEP, R.DWELL_TIME, "A1"), ledger=LedgerStatus.RELEASED, last_change_at=NOW,
-        retry_at=NOW + timedelta(minutes=10), config={"mode": "monitor"},
+        sp(),
+        [p(available=0)],
+        (KEEP, R.DWELL_TIME, "A1"),
+        ledger=LedgerStatus.RELEASED,
+        last_change_at=NOW,
+        retry_at=NOW + timedelta(minutes=10),
+        config={"mode": "monitor"},
     ),
     # -- scope ---------------------------------------------------------------------------------
     "marketplace not allowed": Scenario(
@@ -245,23 +303,36 @@ SCENARIOS = {
         sb(), [p("A1", 9), p("A2", 0)], (PAUSE, R.OUT_OF_STOCK, "A2"), config={"excluded_asins": ["A1"]}
     ),
     "every rule off for the ad product": Scenario(
-        sb(), [p("A1", 0), p("A2", 0)], (KEEP, R.RULE_DISABLED, "A1"),
+        sb(),
+        [p("A1", 0), p("A2", 0)],
+        (KEEP, R.RULE_DISABLED, "A1"),
         config={"rules": {"SB": {"stock": False, "featured_offer": False}}},
     ),
     "every rule off: a pause we hold is released (resumed)": Scenario(
-        sb(PAUSED), [], (RESUME, R.CONDITIONS_CLEARED, "A1"), ledger=LedgerStatus.PAUSED,
+        sb(PAUSED),
+        [],
+        (RESUME, R.CONDITIONS_CLEARED, "A1"),
+        ledger=LedgerStatus.PAUSED,
         config={"rules": {"SB": {"stock": False, "featured_offer": False}}},
     ),
     "every rule off: an overridden episode ends": Scenario(
-        sb(), [p("A1", 0)], (KEEP, R.CONDITIONS_CLEARED, "A1"), ledger=LedgerStatus.OVERRIDDEN,
+        sb(),
+        [p("A1", 0)],
+        (KEEP, R.CONDITIONS_CLEARED, "A1"),
+        ledger=LedgerStatus.OVERRIDDEN,
         config={"rules": {"SB": {"stock": False, "featured_offer": False}}},
     ),
     "every rule off: an operator's pause stays": Scenario(
-        sb(PAUSED), [p("A1", 9)], (KEEP, R.NO_CHANGE, "A1"),
+        sb(PAUSED),
+        [p("A1", 9)],
+        (KEEP, R.NO_CHANGE, "A1"),
         config={"rules": {"SB": {"stock": False, "featured_offer": False}}},
     ),
     "marketplace not allowed wins over a held pause": Scenario(
-        sp(PAUSED), [p(available=9)], (KEEP, R.MARKETPLACE_NOT_ALLOWED, "A1"), ledger=LedgerStatus.PAUSED,
+        sp(PAUSED),
+        [p(available=9)],
+        (KEEP, R.MARKETPLACE_NOT_ALLOWED, "A1"),
+        ledger=LedgerStatus.PAUSED,
         config={"allowed_marketplaces": []},
     ),
     "an entity without ASINs while we hold its pause": Scenario(
@@ -271,7 +342,11 @@ SCENARIOS = {
         sp(), [p(available=0)], (PAUSE, R.OUT_OF_STOCK, "A1"), ledger=LedgerStatus.RELEASED, last_change_at=None
     ),
     "pause_only: the dwell time does not delay a resume that will not happen": Scenario(
-        sp(PAUSED), [p(available=9)], (KEEP, R.PAUSE_ONLY_MODE, "A1"), ledger=LedgerStatus.PAUSED, last_change_at=NOW,
+        sp(PAUSED),
+        [p(available=9)],
+        (KEEP, R.PAUSE_ONLY_MODE, "A1"),
+        ledger=LedgerStatus.PAUSED,
+        last_change_at=NOW,
         config={"mode": "pause_only"},
     ),
 }
@@ -323,7 +398,11 @@ def test_the_ledger_of_another_entity_does_not_count():
     mine, other = make_entity("e1", ("A1",), state=PAUSED), make_entity("e2", ("A1",), state=PAUSED)
     ledger = {other.ref.id: make_entry(other, LedgerStatus.PAUSED, last_change_at=T0)}
     decisions = decide(
-        now=NOW, config=StockGuardConfig(), products={"A1": p("A1", 9)}, entities=[mine, other], ledger=ledger,
+        now=NOW,
+        config=StockGuardConfig(),
+        products={"A1": p("A1", 9)},
+        entities=[mine, other],
+        ledger=ledger,
         marketplace_id=MARKETPLACE,
     )
     # Then only the entity StockGuard paused is resumed
@@ -335,8 +414,12 @@ def test_the_clock_is_the_event_time_passed_in():
     entity = sp(PAUSED)
     entry = make_entry(entity, LedgerStatus.PAUSED, last_change_at=datetime(2020, 1, 1, 12, 0, tzinfo=T0.tzinfo))
     decide_at = lambda now: decide(  # noqa: E731
-        now=now, config=StockGuardConfig(), products={"A1": p(available=9)}, entities=[entity],
-        ledger={entity.ref.id: entry}, marketplace_id=MARKETPLACE,
+        now=now,
+        config=StockGuardConfig(),
+        products={"A1": p(available=9)},
+        entities=[entity],
+        ledger={entity.ref.id: entry},
+        marketplace_id=MARKETPLACE,
     )[0]
     # Then the dwell time is measured against the event time, not the wall clock
     assert decide_at(datetime(2020, 1, 1, 12, 5, tzinfo=T0.tzinfo)).reason is Reason.DWELL_TIME

@@ -7,15 +7,16 @@ executor does, and replays dwell-time re-evaluations; these tests check the inva
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.unit.policy.policy_sim import MARKETPLACE, OfferEvent, OperatorEvent, StockEvent, World, make_entity, T0
 from stockguard.domain.ads import AdProduct, EntityState
 from stockguard.domain.decisions import Action, Reason
 from stockguard.domain.ledger import LedgerStatus
 from stockguard.policy import ProductRules, StockGuardConfig, decide
+from tests.unit.policy.policy_sim import MARKETPLACE, T0, OfferEvent, OperatorEvent, StockEvent, World, make_entity
 
 SKUS = {"A1": ("A1-a", "A1-b"), "A2": ("A2-a",), "A3": ("A3-a",)}
 ENTITY_ASINS = {
@@ -80,7 +81,9 @@ def histories(draw, operators=False):
             events.append(OfferEvent(asin, draw(st.sampled_from([True, False, None])), minute, f"n{i:03d}"))
         else:
             events.append(
-                OperatorEvent(draw(st.sampled_from(sorted(ENTITY_ASINS))), draw(st.sampled_from([EntityState.ENABLED, EntityState.PAUSED])), minute)
+                OperatorEvent(
+                    draw(st.sampled_from(sorted(ENTITY_ASINS))), draw(st.sampled_from([EntityState.ENABLED, EntityState.PAUSED])), minute
+                )
             )
     delivery = list(draw(st.permutations(events)))
     for index, position in draw(st.lists(st.tuples(st.integers(0, len(events) - 1), st.integers(0, len(events))), max_size=8)):
@@ -125,9 +128,7 @@ def expected_state(config: StockGuardConfig, entity_id: str, events) -> EntitySt
             status[asin] = "back"  # nothing can hold it out
         elif stock is None and offer is None:
             continue  # unknown
-        elif (rules.stock and stock is not None and stock <= config.pause_threshold) or (
-            rules.featured_offer and offer is False
-        ):
+        elif (rules.stock and stock is not None and stock <= config.pause_threshold) or (rules.featured_offer and offer is False):
             status[asin] = "out"
         elif not rules.stock or stock is None or stock >= config.resume_at:
             status[asin] = "back"
@@ -222,7 +223,7 @@ def test_nothing_changes_state_twice_within_the_dwell_time(config, entities, his
     world = run(config, entities, delivery)
     dwell = timedelta(minutes=config.dwell_minutes)
     for times in world.changes.values():
-        for earlier, later in zip(times, times[1:]):
+        for earlier, later in pairwise(times):
             assert later - earlier >= dwell
 
 
@@ -255,13 +256,19 @@ def test_decide_is_deterministic_and_per_entity(config, entities, history, data)
     world = run(config, entities, delivery)
     for step in world.steps[-5:]:
         current = list(world.entities.values())
-        first = decide(now=step.now, config=config, products=step.products, entities=current, ledger=step.ledger, marketplace_id=MARKETPLACE)
-        again = decide(now=step.now, config=config, products=step.products, entities=current, ledger=step.ledger, marketplace_id=MARKETPLACE)
+        first = decide(
+            now=step.now, config=config, products=step.products, entities=current, ledger=step.ledger, marketplace_id=MARKETPLACE
+        )
+        again = decide(
+            now=step.now, config=config, products=step.products, entities=current, ledger=step.ledger, marketplace_id=MARKETPLACE
+        )
         assert first == again
         assert [d.entity for d in first] == current
         # Entity order changes nothing but the order of the output.
         shuffled = data.draw(st.permutations(current))
-        reordered = decide(now=step.now, config=config, products=step.products, entities=shuffled, ledger=step.ledger, marketplace_id=MARKETPLACE)
+        reordered = decide(
+            now=step.now, config=config, products=step.products, entities=shuffled, ledger=step.ledger, marketplace_id=MARKETPLACE
+        )
         assert {d.entity.ref.id: d for d in reordered} == {d.entity.ref.id: d for d in first}
 
 
