@@ -26,7 +26,7 @@ help:
 	@echo "make demo          run 'stockguard demo' (moto + local Ads API simulator)"
 	@echo "make lint          ruff lint, ruff format check, mypy (runtime package + functions/)"
 	@echo "make test          lint, then pytest without the soak (PYTEST_ARGS=... to pass options)"
-	@echo "make test-soak     the soak only (50,000 notifications over 5,000 ASINs, about 36 min)"
+	@echo "make test-soak     the soak only (50,000 notifications over 5,000 ASINs, about 26 min)"
 	@echo "make tools         SAM CLI, cfn-lint and the serverless rules in .tools/sam"
 	@echo "make validate      sam validate --lint and cfn-lint with the serverless rules"
 	@echo "make build         sam build (python3.13) and check the artifact"
