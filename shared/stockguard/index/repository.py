@@ -27,9 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
-import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -38,7 +36,7 @@ from boto3.dynamodb.conditions import Key
 
 from stockguard.clock import iso, parse_iso
 from stockguard.domain.ads import AdEntity, EntityState
-from stockguard.state.dynamo import dynamodb_resource, from_dynamo, get_table, to_dynamo, ttl_epoch
+from stockguard.state.dynamo import UnprocessedKeysError, batch_get, from_dynamo, get_table, to_dynamo, ttl_epoch
 
 NO_PROFILE = "-"  # negative cache value: no profile for this account in this marketplace
 LAYOUT = 2  # META#{profile}.layout once the sync has written this layout for the profile
@@ -46,12 +44,10 @@ LAYOUT = 2  # META#{profile}.layout once the sync has written this layout for th
 # DynamoDB's 400 KB item limit whatever the ids look like, and a read of it costs a handful of RCUs.
 MAX_SHARD_ENTRIES = 1000
 MAX_SHARD_BYTES = 64_000
-BATCH_GET_MAX = 100  # DynamoDB's limit of keys per BatchGetItem call
-UNPROCESSED_RETRIES = 8  # rounds of UnprocessedKeys before giving up (the SQS batch is then redelivered)
 
 
-class IndexReadIncomplete(RuntimeError):
-    """DynamoDB kept answering UnprocessedKeys (sustained throttling): the lookup did not complete."""
+# A lookup whose keys DynamoDB kept leaving unprocessed (sustained throttling): the batch is redelivered.
+IndexReadIncomplete = UnprocessedKeysError
 
 
 def _sk(entity: AdEntity) -> str:
@@ -117,42 +113,6 @@ def _reshard(current: list[list[str]], desired: set[str]) -> list[list[str]]:
     while len(shards) > 1 and not shards[-1]:
         shards.pop()
     return [sorted(shard) for shard in shards]
-
-
-def _backoff_seconds(attempt: int, *, base: float = 0.05, cap: float = 2.0) -> float:
-    """Full-jitter exponential backoff: spreads the retries of racing Lambdas apart."""
-    return random.uniform(0, min(cap, base * 2**attempt))
-
-
-def _batch_get(
-    table_name: str,
-    keys: Iterable[dict[str, Any]],
-    *,
-    consistent: bool = True,
-    sleep: Callable[[float], None] = time.sleep,
-    resource: Any = None,
-) -> list[dict]:
-    """Every existing item among `keys`, as plain Python values, in no particular order.
-
-    100 keys per call; the keys DynamoDB leaves unprocessed (it does so under throttling instead of
-    failing the call) are retried with capped, jittered backoff, so that no lookup silently drops a key.
-    Same behaviour as stockguard.state.dynamo.batch_get (in progress), into which this should fold.
-    """
-    unique = list({(k["pk"], k["sk"]): k for k in keys}.values())  # DynamoDB rejects duplicate keys
-    resource = resource or dynamodb_resource()
-    found: list[dict] = []
-    for start in range(0, len(unique), BATCH_GET_MAX):
-        pending: dict = {table_name: {"Keys": unique[start : start + BATCH_GET_MAX], "ConsistentRead": consistent}}
-        for attempt in range(UNPROCESSED_RETRIES + 1):
-            response = resource.batch_get_item(RequestItems=pending)
-            found.extend(from_dynamo(i) for i in response.get("Responses", {}).get(table_name, []))
-            pending = response.get("UnprocessedKeys") or {}
-            if not pending:
-                break
-            if attempt == UNPROCESSED_RETRIES:
-                raise IndexReadIncomplete(f"{len(pending[table_name]['Keys'])} keys of {table_name} still unprocessed")
-            sleep(_backoff_seconds(attempt))
-    return found
 
 
 @dataclass(frozen=True)
@@ -325,7 +285,7 @@ class AdIndexRepository:
         }
 
     def _get(self, keys: list[dict[str, str]], *, consistent: bool = True) -> list[dict]:
-        return _batch_get(self._table.name, keys, consistent=consistent) if keys else []
+        return batch_get(self._table.name, keys, consistent=consistent) if keys else []
 
     def _query(self, pk: str, **extra: Any) -> list[dict]:
         items: list[dict] = []

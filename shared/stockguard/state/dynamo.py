@@ -100,9 +100,12 @@ def batch_get(
     *,
     projection: str | None = None,
     names: dict[str, str] | None = None,
+    consistent: bool = True,
     sleep: Callable[[float], None] = time.sleep,
+    resource: Any = None,
 ) -> list[dict]:
-    """Every existing item among `keys` (strongly consistent), as plain Python values, in no particular order.
+    """Every existing item among `keys` (strongly consistent unless `consistent=False`), as plain Python
+    values, in no particular order.
 
     The one BatchGetItem helper of the adapters: 100 keys per call, and the keys DynamoDB leaves
     unprocessed (it does so under throttling instead of failing the call) retried with jittered
@@ -110,9 +113,9 @@ def batch_get(
     """
     unique = list({json_key(k): k for k in keys}.values())  # DynamoDB rejects duplicate keys in one call
     found: list[dict] = []
-    resource = dynamodb_resource()
+    resource = resource or dynamodb_resource()
     for start in range(0, len(unique), BATCH_GET_MAX):
-        request: dict[str, Any] = {"Keys": unique[start : start + BATCH_GET_MAX], "ConsistentRead": True}
+        request: dict[str, Any] = {"Keys": unique[start : start + BATCH_GET_MAX], "ConsistentRead": consistent}
         if projection:
             request["ProjectionExpression"] = projection
         if names:

@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from stockguard.domain.ads import AdEntity, AdProduct, EntityRef, EntityState, EntityType
-from stockguard.index import repository as repo
-from stockguard.index.repository import AdIndexRepository, IndexReadIncomplete, _batch_get
+from stockguard.index.repository import AdIndexRepository, IndexReadIncomplete
+from stockguard.state import dynamo
+from stockguard.state.dynamo import batch_get as _batch_get
 from stockguard.state.dynamo import get_table, reset_clients, scan_all
 from tests.integration.index.legacy import legacy_lookup_items, write_legacy_layout
 from tests.soak.aws_calls import AwsCallCounter
@@ -269,7 +270,7 @@ def test_sustained_unprocessed_keys_fail_the_read():
     # When read, Then the read fails loudly (SQS redelivers the batch) instead of dropping the key
     with pytest.raises(IndexReadIncomplete):
         _batch_get("t", [{"pk": "E#p", "sk": "a"}, {"pk": "E#p", "sk": "b"}], resource=fake, sleep=lambda s: None)
-    assert len(fake.requests) == repo.UNPROCESSED_RETRIES + 1
+    assert len(fake.requests) == dynamo.UNPROCESSED_RETRIES + 1
 
 
 def test_keys_go_100_a_call_without_duplicates(table, calls):
