@@ -18,6 +18,9 @@ SAM_VENV := .tools/sam
 SAM := $(SAM_VENV)/bin/sam
 CFN_LINT := $(SAM_VENV)/bin/cfn-lint
 PYTEST_ARGS ?=
+# `make test` spreads the suite over this many pytest-xdist workers (0: in one process). .ci/run sets 0:
+# it runs the soak on the other core at the same time.
+PYTEST_WORKERS ?= 2
 
 .PHONY: help bootstrap demo lint test test-soak tools validate build audit requirements clean
 
@@ -25,8 +28,8 @@ help:
 	@echo "make bootstrap     uv tool venv + project venv (.venv) from uv.lock"
 	@echo "make demo          run 'stockguard demo' (moto + local Ads API simulator)"
 	@echo "make lint          ruff lint, ruff format check, mypy (runtime package + functions/)"
-	@echo "make test          lint, then pytest without the soak (PYTEST_ARGS=... to pass options)"
-	@echo "make test-soak     the soak only (50,000 notifications over 5,000 ASINs, about 26 min)"
+	@echo "make test          lint, then pytest without the soak on PYTEST_WORKERS=2 workers (PYTEST_ARGS=... to pass options)"
+	@echo "make test-soak     the soak only (50,000 notifications over 5,000 ASINs, about 26 min; SOAK_STORES=memory: fast mode)"
 	@echo "make tools         SAM CLI, cfn-lint and the serverless rules in .tools/sam"
 	@echo "make validate      sam validate --lint and cfn-lint with the serverless rules"
 	@echo "make build         sam build (python3.13) and check the artifact"
@@ -58,7 +61,7 @@ lint: bootstrap
 	@echo "lint: mypy"; .venv/bin/mypy
 
 test: bootstrap lint
-	@$(call run_pytest,-m "not soak")
+	@$(call run_pytest,-m "not soak" -n $(PYTEST_WORKERS))
 
 # The soak (tests/soak/test_soak.py, marked soak): 50,000 notifications over 5,000 ASINs by default
 # (SOAK_NOTIFICATIONS / SOAK_ASINS scale it). No test marked soak (exit 5) fails like any other error.

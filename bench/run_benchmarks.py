@@ -13,6 +13,8 @@
    group is re-read more than once or either kind exceeds the coalescing bound (sum of ceil(entities / max)).
 3. Cold start: import time of each handler module with compiled bytecode; built artifact sizes.
 4. Demo lag: notification sent -> Ads API change applied.
+5. Code only (bench/code_only.py): the restock wave with every store in memory and a fake Ads API, one
+   core, no I/O: the code's own notifications/s, with a profile summary.
 """
 
 from __future__ import annotations
@@ -58,8 +60,8 @@ botocore.client.BaseClient._make_api_call = _counting
 
 def world(n_entities_per_asin: int, asins: list[str]):
     """moto tables + a fake Ads API where each ASIN is advertised by N entities spread over SP/SB/SD."""
+    from bench.code_only import bench_entities
     from stockguard.ads.port import Profile, Region
-    from stockguard.domain.ads import AdEntity, AdProduct, EntityRef, EntityState, EntityType
     from stockguard.index.sync import sync_index
     from stockguard.policy import StockGuardConfig
     from stockguard.state.dynamo import reset_clients
@@ -70,17 +72,7 @@ def world(n_entities_per_asin: int, asins: list[str]):
 
     reset_clients()
     stack = local_stack()
-    products = [AdProduct.SP, AdProduct.SB, AdProduct.SD]
-    entities = [
-        AdEntity(
-            ref=EntityRef(profile_id="P1", ad_product=products[i % 3], entity_type=EntityType.AD, entity_id=f"{asin}-{i}"),
-            state=EntityState.ENABLED,
-            campaign_id="c",
-            asins=(asin,),
-        )
-        for asin in asins
-        for i in range(n_entities_per_asin)
-    ]
+    entities = bench_entities(asins, n_entities_per_asin)
     profile = Profile(profile_id="P1", marketplace_id=US, account_id=SELLER, region=Region.NA)
     ads = FakeAdsApi([profile], entities)
     services = make_services(stack.tables, ads, StockGuardConfig(dwell_minutes=0))
@@ -216,8 +208,8 @@ def bench_restock_wave(quick: bool, faster_harness) -> list[str]:
 
 
 def bench_e2e_and_lag() -> list[str]:
-    from stockguard.cli.embedded import EmbeddedStack
-    from stockguard.cli.scenario import DEMO_CONFIG, steps
+    from stockguard_dev.cli.embedded import EmbeddedStack
+    from stockguard_dev.cli.scenario import DEMO_CONFIG, steps
 
     lags: list[float] = []
     with EmbeddedStack(config_text=json.dumps(DEMO_CONFIG)) as embedded:
@@ -277,6 +269,13 @@ def bench_cold_start() -> list[str]:
     return lines
 
 
+def bench_code_only(quick: bool) -> list[str]:
+    from bench.code_only import restock_wave
+
+    lines, _ = restock_wave(*((2000, 400) if quick else (10_000, 2_000)))
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument(
@@ -287,6 +286,7 @@ def main() -> None:
         "Calls per notification (moto in process, fake Ads API counting calls)": bench_calls(args.quick),
         "End to end and demo lag": bench_e2e_and_lag(),
         "Cold start": bench_cold_start(),
+        "Code only (in-memory adapters, no I/O)": bench_code_only(args.quick),
     }
     header = [
         "# Benchmarks",

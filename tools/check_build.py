@@ -1,4 +1,6 @@
-"""Check the `sam build` artifact: the layer ships stockguard and its dependencies for python3.13.
+"""Check the `sam build` artifact: the layer ships stockguard and its dependencies for python3.13,
+and nothing of the dev package (stockguard_dev) or the local-only extras (moto, yaml), not even as
+an import in a runtime module.
 
 Why: with only a pyproject.toml SAM's Python builder silently packages no dependencies, and a
 layer built against the wrong interpreter ships a pydantic-core that cannot load on Lambda.
@@ -7,12 +9,34 @@ Runs with any python3 (standard library only); prints the artifact sizes.
 
 from __future__ import annotations
 
+import ast
 import sys
 from pathlib import Path
 
 BUILD = Path(".aws-sam/build")
 LAYER_PACKAGES = ("stockguard", "pydantic", "pydantic_core", "httpx", "aws_lambda_powertools", "boto3")
 FUNCTIONS = ("InventoryEventsFunction", "OfferEventsFunction", "AdsIndexSyncFunction")
+# Never in the layer, never imported by the runtime package: the dev package and the local-only extras.
+FORBIDDEN_IMPORTS = ("stockguard_dev", "moto", "yaml")
+
+
+def forbidden_imports(package: Path) -> list[str]:
+    """`module: name` for every import of a forbidden top-level package in the runtime package's sources,
+    lazy imports inside functions included (an AST walk, so nothing is executed)."""
+    found: list[str] = []
+    for source in sorted(package.rglob("*.py")):
+        tree = ast.parse(source.read_text(encoding="utf-8"), filename=str(source))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                if name.split(".")[0] in FORBIDDEN_IMPORTS:
+                    found.append(f"{source.relative_to(package.parent)} imports {name}")
+    return found
 
 
 def size_of(path: Path) -> int:
@@ -27,6 +51,10 @@ def problems(build: Path) -> list[str]:
             found.append(f"SharedLayer/python/{package} missing")
     if not (site / "stockguard" / "__init__.py").is_file():
         found.append("SharedLayer/python/stockguard/__init__.py missing")
+    if (site / "stockguard_dev").exists():
+        found.append("SharedLayer/python/stockguard_dev present: the dev package must never ship in the layer")
+    if (site / "stockguard").is_dir():
+        found += [f"runtime module {line} (dev-only)" for line in forbidden_imports(site / "stockguard")]
     core = list((site / "pydantic_core").glob("_pydantic_core.cpython-313-x86_64-linux-gnu.so"))
     if not core:
         found.append("pydantic_core has no cpython-313 x86_64 linux extension (wrong build interpreter?)")

@@ -3,7 +3,8 @@ the layer's python/ on sys.path, nothing else (run with python3.13 -I -S -B: no 
 no __pycache__ written into the artifact).
 
 Why: check_build.py proves the files are there; this proves they load on the Lambda interpreter and
-that the handlers never need the local-only extras (moto, yaml) that the CLI and simulator import.
+that the handlers never need the dev package (stockguard_dev) or the local-only extras (moto, yaml)
+that the CLI and simulator import: importing any of them fails.
 Also imports the modules the handlers build lazily at cold start, so a broken lazy import fails here
 and not on the first notification in production.
 """
@@ -18,12 +19,11 @@ import sys
 from pathlib import Path
 
 FUNCTIONS = ("InventoryEventsFunction", "OfferEventsFunction", "AdsIndexSyncFunction")
-LOCAL_ONLY_PACKAGES = ("stockguard.cli", "stockguard.local", "stockguard.simulator")
-FORBIDDEN = ("moto", "yaml")
+FORBIDDEN = ("moto", "yaml", "stockguard_dev")
 
 
 class _Forbid(importlib.abc.MetaPathFinder):
-    """Make moto/yaml unimportable even if the interpreter happens to have them."""
+    """Make moto/yaml/stockguard_dev unimportable even if the interpreter happens to have them."""
 
     def find_spec(self, fullname, path=None, target=None):
         if fullname.split(".")[0] in FORBIDDEN:
@@ -32,16 +32,13 @@ class _Forbid(importlib.abc.MetaPathFinder):
 
 
 def runtime_modules(directory: Path, name: str) -> list[str]:
-    """Every module of the package except the local-only ones (found on disk: importing a package
-    to walk it would already run the local-only __init__ files)."""
-    if name.startswith(LOCAL_ONLY_PACKAGES):
-        return []
+    """Every module of the package, found on disk (the layer holds only the runtime package)."""
     found = [name]
     for info in pkgutil.iter_modules([str(directory)]):
         child = f"{name}.{info.name}"
         if info.ispkg:
             found += runtime_modules(directory / info.name, child)
-        elif not child.startswith(LOCAL_ONLY_PACKAGES) and info.name != "__main__":
+        elif info.name != "__main__":
             found.append(child)
     return found
 

@@ -7,7 +7,7 @@ OVERRIDDEN in the ledger) and records the index's freshness (metric IndexSynced,
 from stockguard.observability import logger, metrics, tracer
 from stockguard.runtime import ServicesCache, index_sync_handler
 
-services = ServicesCache(need_batch_tables=False)
+services = ServicesCache.for_index_sync()
 
 
 @logger.inject_lambda_context(clear_state=True)

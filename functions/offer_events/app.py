@@ -7,7 +7,7 @@ as the inventory function: facts, decisions, coalesced Ads API actions, partial 
 from stockguard.observability import logger, metrics, tracer
 from stockguard.runtime import ServicesCache, sqs_batch_handler
 
-services = ServicesCache()
+services = ServicesCache.for_batch()
 
 
 @logger.inject_lambda_context(clear_state=True)

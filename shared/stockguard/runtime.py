@@ -1,64 +1,29 @@
-"""Cold-start wiring shared by the three handlers: environment, configuration, credentials, adapters.
+"""Cold-start wiring of the three handlers: environment model -> configuration, credentials, adapters.
 
-Handlers stay thin: they call `sqs_batch_handler` or `index_sync_handler` with a ServicesCache, which
-builds everything once per container (warm invocations reuse clients, the LWA token and caches) and
-lets tests inject fakes with `override`.
+Handlers stay thin: each owns a ServicesCache built with its wiring function (`build_batch_services`,
+`build_index_sync_services`), which validates the handler's environment model (stockguard.environment)
+and builds everything once per container (warm invocations reuse clients, the LWA token and caches).
+Local tools and tests inject through the cache alone: `override(services)` or `override(factory=...)`;
+a factory may start from `cache.build_default()` and `dataclasses.replace` what it needs (the demo's
+timeline hooks, a virtual-clock re-evaluation scheduler). No global overrides, no attribute patching.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
+from stockguard.ads.port import AdsApi, Region
 from stockguard.clock import utcnow
+from stockguard.environment import AdsApiEnvironment, BatchFunctionEnvironment, IndexSyncEnvironment
+from stockguard.index.services import IndexSyncServices
 from stockguard.observability import MetricNames, PowertoolsMetrics, logger
 from stockguard.pipeline.services import Services
+from stockguard.policy import StockGuardConfig
 
 
-class FunctionEnvironment(BaseModel):
-    """The environment template.yaml sets. Validated at cold start: a bad deployment fails loudly."""
-
-    model_config = ConfigDict(frozen=True)
-
-    stock_table: str = Field(default="", validation_alias="STOCK_TABLE_NAME")
-    dedup_table: str = Field(default="", validation_alias="DEDUP_TABLE_NAME")
-    index_table: str = Field(validation_alias="ADS_INDEX_TABLE_NAME", min_length=1)
-    ledger_table: str = Field(validation_alias="LEDGER_TABLE_NAME", min_length=1)
-    audit_table: str = Field(default="", validation_alias="AUDIT_TABLE_NAME")
-    config_parameter: str = Field(default="", validation_alias="CONFIG_PARAMETER_NAME")
-    credentials_secret: str = Field(validation_alias="ADS_CREDENTIALS_SECRET", min_length=1)
-    ads_api_endpoint: str = Field(default="", validation_alias="ADS_API_ENDPOINT")
-    lwa_token_endpoint: str = Field(default="", validation_alias="LWA_TOKEN_ENDPOINT")
-    reevaluate_queue_url: str = Field(default="", validation_alias="REEVALUATE_QUEUE_URL")
-    ads_api_timeout_seconds: float = Field(default=35.0, gt=0, le=900, validation_alias="ADS_API_TIMEOUT_SECONDS")
-    ads_api_max_attempts: int = Field(default=6, ge=1, le=10, validation_alias="ADS_API_MAX_ATTEMPTS")
-
-    @classmethod
-    def from_environ(cls, *, need_batch_tables: bool) -> FunctionEnvironment:
-        try:
-            env = cls.model_validate(dict(os.environ))
-        except ValidationError as error:
-            raise RuntimeError(f"invalid function environment: {error}") from None
-        if need_batch_tables:
-            missing = [
-                n
-                for n, v in (
-                    ("STOCK_TABLE_NAME", env.stock_table),
-                    ("DEDUP_TABLE_NAME", env.dedup_table),
-                    ("AUDIT_TABLE_NAME", env.audit_table),
-                )
-                if not v
-            ]
-            if missing:
-                raise RuntimeError(f"invalid function environment: missing {', '.join(missing)}")
-        return env
-
-
-def load_configuration(parameter_name: str):
+def load_configuration(parameter_name: str) -> StockGuardConfig:
     """The JSON configuration from SSM (cached 5 minutes by powertools); a bad one raises at cold start."""
     from aws_lambda_powertools.utilities import parameters
 
@@ -68,27 +33,22 @@ def load_configuration(parameter_name: str):
     return load_config(text)
 
 
-def build_ads_client(env: FunctionEnvironment):
+def build_ads_client(env: AdsApiEnvironment) -> AdsApi:
+    """The Ads API client from the credentials secret, with the template's limits and endpoint overrides."""
     from stockguard.ads import AdsApiClient, load_credentials_from_secret
 
     credentials = load_credentials_from_secret(env.credentials_secret)
-    return AdsApiClient(credentials, timeout=env.ads_api_timeout_seconds, max_attempts=env.ads_api_max_attempts)
+    return AdsApiClient(
+        credentials,
+        api_endpoint=env.api_endpoint or None,
+        token_endpoint=env.token_endpoint or None,
+        timeout=env.timeout_seconds,
+        max_attempts=env.max_attempts,
+    )
 
 
-# Set by the local tools (stockguard demo / replay, tests) before the handlers build their services:
-# attributes of Services to replace, e.g. on_action (timeline, --json) or a virtual-clock reevaluate sender.
-_local_overrides: dict[str, Any] = {}
-
-
-def install_local_overrides(**overrides: Any) -> None:
-    _local_overrides.update(overrides)
-
-
-def clear_local_overrides() -> None:
-    _local_overrides.clear()
-
-
-def build_services(env: FunctionEnvironment, *, ads=None, config=None, sqs_client=None) -> Services:
+def build_batch_services(env: BatchFunctionEnvironment, *, ads: AdsApi | None = None, sqs_client: Any = None) -> Services:
+    """InventoryEventsFunction / OfferEventsFunction: every store, the Ads API, the re-evaluation queue."""
     from stockguard.ads import region_for_marketplace
     from stockguard.index.profiles import ProfileResolver
     from stockguard.index.repository import AdIndexRepository
@@ -98,15 +58,15 @@ def build_services(env: FunctionEnvironment, *, ads=None, config=None, sqs_clien
     from stockguard.state.ledger import LedgerRepository
     from stockguard.state.stock import StockRepository
 
-    config = config or load_configuration(env.config_parameter)
-    ads = ads or build_ads_client(env)
-    index = AdIndexRepository(env.index_table)
-    services = Services(
+    config = load_configuration(env.configuration.parameter_name)
+    ads = ads or build_ads_client(env.ads)
+    index = AdIndexRepository(env.tables.index_table)
+    return Services(
         config=config,
-        stock=StockRepository(env.stock_table) if env.stock_table else None,  # type: ignore[arg-type]  # only ads_index_sync (need_batch_tables=False) lacks the table, and index sync never uses it
-        dedup=DedupRepository(env.dedup_table, ttl_days=config.dedup_ttl_days) if env.dedup_table else None,  # type: ignore[arg-type]  # only ads_index_sync (need_batch_tables=False) lacks the table, and index sync never uses it
-        ledger=LedgerRepository(env.ledger_table),
-        audit=AuditLog(env.audit_table, ttl_days=config.audit_ttl_days) if env.audit_table else None,  # type: ignore[arg-type]  # only ads_index_sync (need_batch_tables=False) lacks the table, and index sync never uses it
+        stock=StockRepository(env.tables.stock_table),
+        dedup=DedupRepository(env.tables.dedup_table, ttl_days=config.dedup_ttl_days),
+        ledger=LedgerRepository(env.tables.ledger_table),
+        audit=AuditLog(env.tables.audit_table, ttl_days=config.audit_ttl_days),
         index=index,
         profiles=ProfileResolver(
             mapping=config.profile_mapping,
@@ -117,33 +77,61 @@ def build_services(env: FunctionEnvironment, *, ads=None, config=None, sqs_clien
         ),
         ads=ads,
         region_for=region_for_marketplace,
-        reevaluate=ReevaluateSender(env.reevaluate_queue_url, client=sqs_client) if env.reevaluate_queue_url else None,
+        reevaluate=ReevaluateSender(env.reevaluation.queue_url, client=sqs_client),
         metrics=PowertoolsMetrics(),
     )
-    for name, value in _local_overrides.items():
-        setattr(services, name, value)
-    return services
 
 
-class ServicesCache:
-    """Build once per container; `override` injects fakes (tests, the CLI)."""
+def build_index_sync_services(env: IndexSyncEnvironment, *, ads: AdsApi | None = None) -> IndexSyncServices:
+    """AdsIndexSyncFunction: the Ads API, the index and the ledger (operator overrides)."""
+    from stockguard.ads import region_for_marketplace
+    from stockguard.index.repository import AdIndexRepository
+    from stockguard.state.ledger import LedgerRepository
 
-    def __init__(self, *, need_batch_tables: bool = True) -> None:
-        self._need_batch_tables = need_batch_tables
-        self._services: Services | None = None
-        self._factory: Callable[[], Services] | None = None
+    return IndexSyncServices(
+        ads=ads or build_ads_client(env.ads),
+        index=AdIndexRepository(env.tables.index_table),
+        ledger=LedgerRepository(env.tables.ledger_table),
+        region_for=region_for_marketplace,
+        regions=(Region.NA,) if env.ads.endpoint_overridden else tuple(Region),
+        metrics=PowertoolsMetrics(),
+    )
 
-    def get(self) -> Services:
+
+class _HasAds(Protocol):
+    ads: AdsApi
+
+
+S = TypeVar("S", bound=_HasAds)
+
+
+class ServicesCache(Generic[S]):
+    """Build once per container with the handler's wiring; `override` is the one injection seam."""
+
+    def __init__(self, build: Callable[[], S]) -> None:
+        self._build = build
+        self._services: S | None = None
+        self._factory: Callable[[], S] | None = None
+
+    @classmethod
+    def for_batch(cls) -> ServicesCache[Services]:
+        return ServicesCache(lambda: build_batch_services(BatchFunctionEnvironment.from_environ()))
+
+    @classmethod
+    def for_index_sync(cls) -> ServicesCache[IndexSyncServices]:
+        return ServicesCache(lambda: build_index_sync_services(IndexSyncEnvironment.from_environ()))
+
+    def build_default(self) -> S:
+        """What a cold start builds from the environment (a factory may start from it)."""
+        return self._build()
+
+    def get(self) -> S:
         if self._services is None:
-            if self._factory is not None:
-                self._services = self._factory()
-            else:
-                env = FunctionEnvironment.from_environ(need_batch_tables=self._need_batch_tables)
-                self._services = build_services(env)
-                logger.info("cold start: services built", extra={"mode": self._services.config.mode})
+            self._services = self._factory() if self._factory is not None else self._build()
+            logger.info("cold start: services built")
         return self._services
 
-    def override(self, services: Services | None = None, *, factory: Callable[[], Services] | None = None) -> None:
+    def override(self, services: S | None = None, *, factory: Callable[[], S] | None = None) -> None:
         self._services = services
         self._factory = factory
 
@@ -151,7 +139,7 @@ class ServicesCache:
         self._services = None
 
 
-def apply_time_budget(services: Services, context: Any) -> None:
+def apply_time_budget(services: _HasAds, context: Any) -> None:
     """Keep the Ads client from sleeping past the Lambda's own timeout (the message then returns to SQS)."""
     setter = getattr(services.ads, "set_budget", None)
     if setter is None or context is None or not hasattr(context, "get_remaining_time_in_millis"):
@@ -161,7 +149,7 @@ def apply_time_budget(services: Services, context: Any) -> None:
     setter(TimeBudget.from_lambda_context(context))
 
 
-def sqs_batch_handler(event: dict, context: Any, cache: ServicesCache) -> dict:
+def sqs_batch_handler(event: dict, context: Any, cache: ServicesCache[Services]) -> dict:
     from stockguard.pipeline.batch import process_batch
 
     services = cache.get()
@@ -180,16 +168,13 @@ def sqs_batch_handler(event: dict, context: Any, cache: ServicesCache) -> dict:
     return result.response()
 
 
-def index_sync_handler(event: dict, context: Any, cache: ServicesCache, *, now: datetime | None = None) -> dict:
-    from stockguard.ads.port import Region
+def index_sync_handler(event: dict, context: Any, cache: ServicesCache[IndexSyncServices], *, now: datetime | None = None) -> dict:
     from stockguard.index.sync import discover_profiles, sync_index
 
     services = cache.get()
     apply_time_budget(services, context)
     now = now or utcnow()
-    overridden = bool(os.environ.get("ADS_API_ENDPOINT"))
-    regions = [Region.NA] if overridden else list(Region)  # one host serves every region when overridden
-    profiles = discover_profiles(services.ads, regions, services.region_for)
+    profiles = discover_profiles(services.ads, services.regions, services.region_for)
     report = sync_index(ads=services.ads, index=services.index, ledger=services.ledger, profiles=profiles, now=now)
     services.metrics.count(MetricNames.INDEX_ENTITIES, report.entities)
     if report.failed_profiles:

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from stockguard.cli.embedded import EmbeddedStack
+from stockguard_dev.cli.embedded import EmbeddedStack
 
 SELLER_US = "1111111111111111"
 SELLER_DE = "2222222222222222"

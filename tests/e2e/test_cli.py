@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from stockguard.ads import clear_token_cache
-from stockguard.cli.main import main
-from stockguard.simulator import DEMO_CATALOG_PATH, AdsSimulator
+from stockguard_dev.cli.main import main
+from stockguard_dev.simulator import DEMO_CATALOG_PATH, AdsSimulator
 from tests.support.notifications import fba
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -16,9 +16,9 @@ from collections import Counter
 
 import pytest
 
-from stockguard.cli.embedded import INVENTORY_FUNCTION
-from stockguard.local.event_source import EventSourceMapping
-from stockguard.simulator import FaultRule
+from stockguard_dev.cli.embedded import INVENTORY_FUNCTION
+from stockguard_dev.local.event_source import EventSourceMapping
+from stockguard_dev.simulator import FaultRule
 from tests.e2e.conftest import SELLER_US, state
 from tests.support.fault_world import scan_all
 from tests.support.notifications import fba

@@ -16,10 +16,10 @@ from pathlib import Path
 import botocore.client
 import pytest
 
-from stockguard.cli.embedded import EmbeddedStack
-from stockguard.cli.scenario import DEMO_CONFIG, steps
-from stockguard.local.template import functions, load_template
-from stockguard.simulator import FaultRule
+from stockguard_dev.cli.embedded import EmbeddedStack
+from stockguard_dev.cli.scenario import DEMO_CONFIG, steps
+from stockguard_dev.local.template import functions, load_template
+from stockguard_dev.simulator import FaultRule
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,9 +14,9 @@ import secrets
 
 import pytest
 
-from stockguard.cli.embedded import INVENTORY_FUNCTION, EmbeddedStack
-from stockguard.cli.scenario import DEMO_CONFIG, steps
-from stockguard.simulator import DEMO_CATALOG_PATH, FaultRule
+from stockguard_dev.cli.embedded import INVENTORY_FUNCTION, EmbeddedStack
+from stockguard_dev.cli.scenario import DEMO_CONFIG, steps
+from stockguard_dev.simulator import DEMO_CATALOG_PATH, FaultRule
 from tests.support.fault_world import scan_all
 from tests.support.notifications import fba
 

@@ -16,16 +16,16 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from stockguard.cli.embedded import EmbeddedStack
-from stockguard.cli.inputs import load_batches
-from stockguard.cli.main import main
-from stockguard.cli.replay import replay_batches
 from stockguard.domain.ads import AdEntity, AdProduct, EntityRef, EntityState, EntityType
-from stockguard.domain.decisions import Action, Reason
+from stockguard.domain.decisions import Action, Effect
 from stockguard.domain.ledger import LedgerEntry, LedgerStatus
 from stockguard.policy import StockGuardConfig
 from stockguard.policy.decide import decide
 from stockguard.policy.product import ProductState
+from stockguard_dev.cli.embedded import EmbeddedStack
+from stockguard_dev.cli.inputs import load_batches
+from stockguard_dev.cli.main import main
+from stockguard_dev.cli.replay import replay_batches
 from tests.support.notifications import SELLER, T0, US, fba
 
 PROFILE = "1111111111111111"
@@ -144,7 +144,7 @@ def reference(notifications: list[tuple[datetime, str, int]], config: StockGuard
         ledger_now = {ref.id: ledger[asin]} if asin in ledger else {}
         decision = decide(now=at, config=config, products={asin: product}, entities=[entity], ledger=ledger_now, marketplace_id=US)[0]
         if decision.action is Action.KEEP:
-            if decision.reason is Reason.DWELL_TIME and (asin, decision.retry_at) not in waits:
+            if decision.what is Effect.WAIT and (asin, decision.retry_at) not in waits:
                 waits.add((asin, decision.retry_at))
                 heapq.heappush(events, (decision.retry_at, 0, next(sequence), asin, None))
             continue

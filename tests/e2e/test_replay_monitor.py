@@ -8,7 +8,7 @@ import json
 import re
 from pathlib import Path
 
-from stockguard.cli.main import main
+from stockguard_dev.cli.main import main
 from tests.support.notifications import fba
 
 ACTION_KEYS = ["adProduct", "entityType", "entityId", "profileId", "asin", "from", "to", "reason", "result"]

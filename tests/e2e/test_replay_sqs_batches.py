@@ -9,8 +9,8 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from stockguard.cli.embedded import EmbeddedStack
-from stockguard.cli.main import main
+from stockguard_dev.cli.embedded import EmbeddedStack
+from stockguard_dev.cli.main import main
 from tests.support.notifications import SELLER, US, any_offer_changed, fba, sqs_event
 
 PROFILE = "1111111111111111"

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from stockguard.simulator import FaultRule
+from stockguard_dev.simulator import FaultRule
 from tests.e2e.conftest import SELLER_DE, SELLER_US, VENDOR_US, state
 from tests.support.fault_world import scan_all
 from tests.support.notifications import any_offer_changed, fba, item_inventory

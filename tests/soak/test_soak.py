@@ -10,6 +10,11 @@ latest fact of each SKU calls for. Figures are printed, and written as Markdown 
 STOCKGUARD_SOAK_REPORT (BENCHMARKS.soak.md, which bench/run_benchmarks.py appends to BENCHMARKS.md).
 
 SOAK_NOTIFICATIONS (default 50000) and SOAK_ASINS (default notifications / 10) scale it.
+
+SOAK_STORES=memory is the fast mode: the same handlers, queues (moto SQS), simulator and faults, with the
+DynamoDB stores replaced by the in-memory adapters (stockguard_dev.memory, proven equal by tests/contract)
+through the handlers' own ServicesCache. It checks the pipeline's logic at scale in a fraction of the
+time; the default (DynamoDB on moto) stays the truth that .ci/run runs.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import os
 import platform
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -29,10 +35,10 @@ import pytest
 from moto import mock_aws
 
 from stockguard.ads import clear_token_cache
-from stockguard.local.event_source import EventSourceMapping, queue_depth
-from stockguard.local.invoke import LambdaInvoker
-from stockguard.simulator import AdsSimulator, FaultConfig, FaultRule
 from stockguard.state.dynamo import reset_clients
+from stockguard_dev.local.event_source import EventSourceMapping, queue_depth
+from stockguard_dev.local.invoke import LambdaInvoker
+from stockguard_dev.simulator import AdsSimulator, FaultConfig, FaultRule
 from tests.soak.aws_calls import AwsCallCounter
 from tests.soak.speedups import faster_harness
 from tests.soak.workload import CREDENTIALS, US, build_workload, sqs_delivery_order, stock_history
@@ -50,6 +56,37 @@ POISON = [
 ]
 SEND_CHUNK = 100  # messages enqueued before the mapping drains the queue: moto scans the whole queue per message received
 FAULT_RATE = float(os.environ.get("SOAK_FAULT_RATE", "0.05"))
+STORES = os.environ.get("SOAK_STORES", "dynamodb")  # "memory": the fast mode (module docstring)
+
+
+def memory_stores_injector():
+    """`LambdaInvoker(on_load=...)` that gives both handlers one shared set of in-memory stores, as the
+    deployed functions share the tables (the index sync writes the index and ledger the batch reads)."""
+    from stockguard.index.profiles import ProfileResolver
+    from stockguard_dev.memory import MemoryAdIndex, MemoryAuditLog, MemoryDedupStore, MemoryLedger, MemoryStockStore
+
+    index, ledger = MemoryAdIndex(), MemoryLedger()
+    stores = {"stock": MemoryStockStore(), "dedup": MemoryDedupStore(), "audit": MemoryAuditLog(), "index": index, "ledger": ledger}
+
+    def batch_services(cache):
+        built = cache.build_default()
+        profiles = ProfileResolver(
+            mapping=built.config.profile_mapping,
+            repository=index,
+            ads=built.ads,
+            region_for_marketplace=built.region_for,
+            ttl_hours=built.config.profile_cache_ttl_hours,
+        )
+        return replace(built, profiles=profiles, **stores)
+
+    def on_load(function: str, module) -> None:
+        cache = module.services
+        if function == SYNC:
+            cache.override(factory=lambda: replace(cache.build_default(), index=index, ledger=ledger))
+        else:
+            cache.override(factory=lambda: batch_services(cache))
+
+    return on_load
 
 
 def fault_rules(rate: float) -> list[FaultRule]:
@@ -144,7 +181,7 @@ def test_soak_no_message_lost_and_final_states_match_latest_facts(capsys):
             stack.client("secretsmanager").put_secret_value(
                 SecretId=stack.refs["AdsCredentialsSecret"], SecretString=json.dumps(CREDENTIALS)
             )
-            invoker = LambdaInvoker(TEMPLATE, stack)
+            invoker = LambdaInvoker(TEMPLATE, stack, on_load=memory_stores_injector() if STORES == "memory" else None)
 
             def invoke(function: str, event: dict):
                 with contextlib.redirect_stdout(sink):
@@ -253,6 +290,8 @@ def _diagnose(stack, workload, ads, requests) -> str:
     """For ads in the wrong state: their ledger entry, audit trail and the Ads API requests that named them."""
     if not ads:
         return ""
+    if STORES == "memory":
+        return "(SOAK_STORES=memory: the ledger and audit are in memory; rerun on DynamoDB to diagnose from the tables)"
     ddb = stack.client("dynamodb")
     lines = []
     for ad in ads:
@@ -308,8 +347,13 @@ def _figures(
     return "\n".join(
         [
             f"Soak measured {date.today()} on {os.cpu_count()} cores, Python {platform.python_version()}, with "
-            f"`SOAK_NOTIFICATIONS={total} SOAK_ASINS={n_asins} .venv/bin/python -m pytest -m soak tests/soak -q` "
-            "(in-process moto and the simulator over HTTP, sped up by tests/soak/speedups.py; the real handler from template.yaml).",
+            f"`{'SOAK_STORES=memory ' if STORES == 'memory' else ''}SOAK_NOTIFICATIONS={total} SOAK_ASINS={n_asins} "
+            ".venv/bin/python -m pytest -m soak tests/soak -q` "
+            + (
+                "(fast mode: the stores in memory, SQS on in-process moto, the simulator over HTTP; the real handler from template.yaml)."
+                if STORES == "memory"
+                else "(in-process moto and the simulator over HTTP, sped up by tests/soak/speedups.py; the real handler from template.yaml)."
+            ),
             "",
             "| figure | value |",
             "|---|---|",

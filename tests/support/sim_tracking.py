@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from stockguard.simulator.catalog import id_field
+from stockguard_dev.simulator.catalog import id_field
 
 
 def track_state_changes(simulator) -> dict[str, list[tuple[str, str]]]:

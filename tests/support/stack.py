@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from stockguard.local.provision import provision
-from stockguard.local.template import load_template
+from stockguard_dev.local.provision import provision
+from stockguard_dev.local.template import load_template
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "template.yaml"

@@ -4,8 +4,8 @@ from stockguard.ads.client import AdsApiClient
 from stockguard.ads.credentials import AdsCredentials, load_credentials_from_file, load_credentials_from_secret
 from stockguard.ads.endpoints import Endpoints, region_for_marketplace
 from stockguard.ads.errors import AdsApiAuthError, AdsApiError, AdsApiRetryableError, AdsApiTokenUnavailableError
-from stockguard.ads.retry import TimeBudget
 from stockguard.ads.tokens import clear_token_cache
+from stockguard.amazon.budget import TimeBudget
 
 __all__ = [
     "AdsApiAuthError",

@@ -1,8 +1,10 @@
 """The Amazon Ads API client over httpx: the AdsApi port for SP v3, SB v4 and SD (ads-api.md).
 
-Composition: tokens.LwaTokenProvider (cached LWA tokens, refreshed early and after a 401),
-transport.RetryingTransport (429/5xx/timeouts with backoff inside a time budget), routes (paths, media
+Composition: tokens.LwaTokenProvider (the shared LWA client of stockguard.amazon.lwa: cached tokens,
+refreshed early and after a 401), transport.RetryingTransport (the shared retry policy of
+stockguard.amazon.retry: 429/5xx/timeouts with backoff inside a time budget), routes (paths, media
 types, limits), entities (list items -> AdEntity) and multistatus (207 -> UpdateResult).
+Hosts come in by value (`api_endpoint` / `token_endpoint` or `endpoints`): nothing here reads the environment.
 
 set_states and whole-call failures: the changes are sent in chunks of the endpoint's maximum, one after
 the other. When a chunk's call fails as a whole and retrying did not help (throttled, 5xx, timeouts, the
@@ -29,10 +31,10 @@ from stockguard.ads.entities import parse_profiles, product_ad_entity, sb_campai
 from stockguard.ads.errors import AdsApiError, AdsApiRetryableError
 from stockguard.ads.multistatus import parse_indexed, parse_sd
 from stockguard.ads.port import Outcome, Profile, Region, UpdateResult
-from stockguard.ads.retry import TimeBudget
 from stockguard.ads.routes import LIVE_STATES, PROFILES_MEDIA, Route, route_for
 from stockguard.ads.tokens import LwaTokenProvider
 from stockguard.ads.transport import CallInfo, RetryingTransport
+from stockguard.amazon.budget import TimeBudget
 from stockguard.domain.ads import AdEntity, AdProduct, EntityState, EntityType
 
 logger = logging.getLogger(__name__)
@@ -88,8 +90,8 @@ class AdsApiClient:
         api_endpoint: str | None = None,
         token_endpoint: str | None = None,
     ) -> None:
-        """`endpoints` defaults to Endpoints() (ADS_API_ENDPOINT / LWA_TOKEN_ENDPOINT or the regional hosts);
-        `api_endpoint` / `token_endpoint` are a shorthand for Endpoints(api_endpoint, token_endpoint).
+        """`endpoints` defaults to Endpoints(api_endpoint, token_endpoint): the regional hosts unless an
+        override is given (the simulator, tests, the template's endpoint override parameters).
         `clock` drives token expiry only."""
         self._credentials = credentials
         self._endpoints = endpoints or Endpoints(api_endpoint, token_endpoint)

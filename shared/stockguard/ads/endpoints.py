@@ -1,10 +1,14 @@
-"""Regional Ads API and Login with Amazon hosts (../shared/reference/ads-api.md §2, §3)."""
+"""Regional Ads API and Login with Amazon hosts (../shared/reference/ads-api.md §2, §3).
+
+Overrides (the simulator, tests, the template's AdsApiEndpointOverride) come in by value: this package
+never reads the environment, so what a client talks to is decided by whoever builds it (runtime.py
+passes the function environment's values).
+"""
 
 from __future__ import annotations
 
-import os
-
 from stockguard.ads.port import Region
+from stockguard.amazon.lwa import LWA_TOKEN_URLS
 from stockguard.domain.marketplaces import REGION_CODE_BY_MARKETPLACE
 
 _REGION_BY_MARKETPLACE = {m: Region(code) for m, code in REGION_CODE_BY_MARKETPLACE.items()}
@@ -14,11 +18,7 @@ API_HOSTS = {
     Region.EU: "https://advertising-api-eu.amazon.com",
     Region.FE: "https://advertising-api-fe.amazon.com",
 }
-TOKEN_URLS = {
-    Region.NA: "https://api.amazon.com/auth/o2/token",
-    Region.EU: "https://api.amazon.co.uk/auth/o2/token",
-    Region.FE: "https://api.amazon.co.jp/auth/o2/token",
-}
+TOKEN_URLS = {region: LWA_TOKEN_URLS[region.value] for region in Region}
 
 
 def region_for_marketplace(marketplace_id: str) -> Region:
@@ -29,11 +29,11 @@ def region_for_marketplace(marketplace_id: str) -> Region:
 
 
 class Endpoints:
-    """Hosts per region; ADS_API_ENDPOINT / LWA_TOKEN_ENDPOINT (or explicit values) replace them all."""
+    """Hosts per region; an explicit `api_endpoint` / `token_endpoint` replaces them for every region."""
 
     def __init__(self, api_endpoint: str | None = None, token_endpoint: str | None = None) -> None:
-        self.api_override = (api_endpoint or os.environ.get("ADS_API_ENDPOINT") or "").rstrip("/")
-        self.token_override = token_endpoint or os.environ.get("LWA_TOKEN_ENDPOINT") or ""
+        self.api_override = (api_endpoint or "").rstrip("/")
+        self.token_override = token_endpoint or ""
 
     def api(self, region: Region) -> str:
         return self.api_override or API_HOSTS[region]

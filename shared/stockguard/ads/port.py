@@ -14,6 +14,9 @@ from typing import Protocol
 from pydantic import BaseModel, ConfigDict
 
 from stockguard.domain.ads import AdEntity, AdProduct, EntityState, EntityType
+from stockguard.domain.outcomes import Outcome
+
+__all__ = ["AdsApi", "Outcome", "Profile", "Region", "UpdateResult"]
 
 
 class Region(StrEnum):
@@ -35,24 +38,18 @@ class Profile(BaseModel):
     region: Region
 
 
-class Outcome(StrEnum):
-    APPLIED = "applied"
-    FAILED = "failed"  # Amazon refused it (4xx item error): not retried
-    THROTTLED = "throttled"  # retry later (429, 5xx, throttledError/internalServerError inside a 207, budget spent)
-
-
 class UpdateResult(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     entity_id: str
-    outcome: Outcome
+    outcome: Outcome  # APPLIED, FAILED or THROTTLED (the port never reports SKIPPED or MONITOR)
     error_code: str = ""
     error_message: str = ""
 
 
 class AdsApi(Protocol):
     def list_profiles(self, region: Region) -> list[Profile]:
-        """GET /v2/profiles on the region's host (or the ADS_API_ENDPOINT override)."""
+        """GET /v2/profiles on the region's host (or the client's endpoint override)."""
 
     def list_entities(self, region: Region, profile_id: str, ad_product: AdProduct) -> list[AdEntity]:
         """Every ad of the ad product in the profile, paged through, as index rows.

@@ -1,9 +1,8 @@
-"""One HTTP exchange with the Ads API or Login with Amazon, retried the way Amazon asks (ads-api.md §8).
+"""One HTTP exchange with the Ads API or Login with Amazon, retried by the shared policy (stockguard.amazon.retry).
 
-429 waits Retry-After when given, else capped exponential backoff with full jitter; 5xx, timeouts and
-transport errors back off the same way; every other status is returned to the caller untouched.
-Backoff state lives in the call, so one profile's throttling never slows another profile's calls.
-Log lines carry method, path, status, profile id and attempt, never headers or bodies.
+What is Ads-specific lives here: the retries end in AdsApiRetryableError (the SQS message comes back
+later), the invocation's TimeBudget can be replaced per Lambda event, requests are counted for the
+benchmarks, and the log lines carry method, path, status, profile id and attempt, never headers or bodies.
 """
 
 from __future__ import annotations
@@ -19,11 +18,20 @@ from typing import Any
 import httpx
 
 from stockguard.ads.errors import AdsApiRetryableError
-from stockguard.ads.retry import RETRYABLE_STATUS, TimeBudget, backoff_seconds, retry_after_seconds
+from stockguard.amazon.budget import TimeBudget
+from stockguard.amazon.retry import MIN_ATTEMPT_TIMEOUT, RetriesExhausted, RetryEvent, RetryPolicy, send_with_retries
+
+__all__ = ["MIN_ATTEMPT_TIMEOUT", "CallInfo", "RetryingTransport"]
 
 logger = logging.getLogger(__name__)
 
-MIN_ATTEMPT_TIMEOUT = 1.0  # a request is never sent with less time than this (the budget keeps a reserve)
+_LOG = {  # RetryEvent.kind -> (level, message); transport errors are logged by the retry line that follows
+    "answer": (logging.DEBUG, "Ads API answer"),
+    "retry": (logging.INFO, "Ads API retry"),
+    "gave_up": (logging.WARNING, "Ads API call gave up"),
+    "budget_stop": (logging.WARNING, "Ads API call stopped: time budget"),
+    "budget_spent": (logging.WARNING, "Ads API call not sent: time budget spent"),
+}
 
 
 @dataclass(frozen=True)
@@ -48,60 +56,39 @@ class RetryingTransport:
         sleep: Callable[[float], None] = time.sleep,
         rng: Callable[[], float] = random.random,
     ) -> None:
-        if max_attempts < 1:
-            raise ValueError("max_attempts must be at least 1")
         self.http = http
         self.timeout = timeout
-        self.max_attempts = max_attempts
-        self.base, self.cap = backoff_base, backoff_cap
+        self.policy = RetryPolicy(max_attempts=max_attempts, backoff_base=backoff_base, backoff_cap=backoff_cap, rng=rng)
         self.budget = budget
-        self.sleep, self.rng = sleep, rng
+        self.sleep = sleep
         self.stats: Counter[str] = Counter()  # HTTP requests sent (retries included) by "METHOD /path"
+
+    @property
+    def max_attempts(self) -> int:
+        """Kept readable for callers that check the wiring (tests of runtime.build_ads_client)."""
+        return self.policy.max_attempts
 
     def send(self, info: CallInfo, url: str, **kwargs: Any) -> httpx.Response:
         """The first non-retryable response; AdsApiRetryableError when attempts or the budget run out."""
-        attempt = 0
-        while True:
-            self._check_budget(info, attempt)
+
+        def attempt(timeout: float | None) -> httpx.Response:
             self.stats[f"{info.method} {info.path}"] += 1
-            try:
-                response = self.http.request(info.method, url, timeout=self._attempt_timeout(), **kwargs)
-            except httpx.TransportError as error:  # timeouts included
-                status, reason = None, type(error).__name__
-                delay = backoff_seconds(attempt, base=self.base, cap=self.cap, rng=self.rng)
-            else:
-                self._log(logging.DEBUG, "Ads API answer", info, attempt, status=response.status_code)
-                if response.status_code not in RETRYABLE_STATUS:
-                    return response
-                status, reason = response.status_code, f"HTTP {response.status_code}"
-                hinted = retry_after_seconds(response.headers.get("Retry-After")) if status == 429 else None
-                delay = hinted if hinted is not None else backoff_seconds(attempt, base=self.base, cap=self.cap, rng=self.rng)
-            attempt += 1
-            if attempt >= self.max_attempts:
-                self._log(logging.WARNING, "Ads API call gave up", info, attempt, status=status, reason=reason)
-                raise AdsApiRetryableError(f"{info.method} {info.path}: {reason} after {attempt} attempts", status=status)
-            if self.budget is not None and not self.budget.allows(delay):
-                self._log(logging.WARNING, "Ads API call stopped: time budget", info, attempt, status=status, reason=reason)
-                raise AdsApiRetryableError(
-                    f"{info.method} {info.path}: {reason}; waiting {delay:.1f}s would pass the time budget", status=status
-                )
-            self._log(logging.INFO, "Ads API retry", info, attempt, status=status, reason=reason, sleep_seconds=round(delay, 3))
-            self.sleep(delay)
+            return self.http.request(info.method, url, timeout=timeout, **kwargs)
 
-    def _check_budget(self, info: CallInfo, attempt: int) -> None:
-        if self.budget is not None and self.budget.remaining() <= 0:
-            self._log(logging.WARNING, "Ads API call not sent: time budget spent", info, attempt)
-            raise AdsApiRetryableError(f"{info.method} {info.path}: time budget spent")
+        try:
+            return send_with_retries(
+                attempt, policy=self.policy, budget=self.budget, timeout=self.timeout, sleep=self.sleep, observe=lambda e: _log(info, e)
+            )
+        except RetriesExhausted as stop:
+            raise AdsApiRetryableError(stop.describe(f"{info.method} {info.path}"), status=stop.status) from None
 
-    def _attempt_timeout(self) -> float:
-        if self.budget is None:
-            return self.timeout
-        return max(MIN_ATTEMPT_TIMEOUT, min(self.timeout, self.budget.remaining()))
 
-    @staticmethod
-    def _log(level: int, message: str, info: CallInfo, attempt: int, **fields: Any) -> None:
-        if logger.isEnabledFor(level):
-            extra = {"method": info.method, "path": info.path, "profile_id": info.profile_id, "attempt": attempt}
-            extra.update({k: v for k, v in fields.items() if v is not None})
-            details = " ".join(f"{k}={v}" for k, v in extra.items() if k not in ("method", "path") and v is not None)
-            logger.log(level, "%s: %s %s %s", message, info.method, info.path, details, extra=extra)
+def _log(info: CallInfo, event: RetryEvent) -> None:
+    level, message = _LOG.get(event.kind, (logging.NOTSET, ""))
+    if not message or not logger.isEnabledFor(level):
+        return
+    extra: dict[str, Any] = {"method": info.method, "path": info.path, "profile_id": info.profile_id, "attempt": event.failures}
+    fields = {"status": event.status, "reason": event.reason, "sleep_seconds": event.sleep_seconds}
+    extra.update({k: v for k, v in fields.items() if v is not None})
+    details = " ".join(f"{k}={v}" for k, v in extra.items() if k not in ("method", "path") and v is not None)
+    logger.log(level, "%s: %s %s %s", message, info.method, info.path, details, extra=extra)

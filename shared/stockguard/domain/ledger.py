@@ -13,6 +13,8 @@ the retry re-reads the entity and converges.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -27,6 +29,55 @@ class LedgerStatus(StrEnum):
     RESUME_PENDING = "RESUME_PENDING"
     RELEASED = "RELEASED"
     OVERRIDDEN = "OVERRIDDEN"
+
+
+class Transition(StrEnum):
+    """Every change of a ledger entry's status. Whoever changes one goes through TRANSITIONS."""
+
+    INTEND_PAUSE = "intend_pause"
+    CONFIRM_PAUSE = "confirm_pause"
+    CANCEL_PAUSE = "cancel_pause"
+    INTEND_RESUME = "intend_resume"
+    CONFIRM_RESUME = "confirm_resume"
+    CANCEL_RESUME = "cancel_resume"
+    MARK_OVERRIDDEN = "mark_overridden"
+    RELEASE = "release"
+
+
+@dataclass(frozen=True)
+class TransitionRule:
+    """From which statuses a transition may start (None: no entry yet) and where it ends."""
+
+    allowed_from: tuple[LedgerStatus | None, ...]
+    to: LedgerStatus
+
+    def allows(self, status: LedgerStatus | None) -> bool:
+        return status in self.allowed_from
+
+    @property
+    def allows_missing(self) -> bool:
+        return None in self.allowed_from
+
+    @property
+    def statuses(self) -> tuple[LedgerStatus, ...]:
+        """The allowed statuses without None (what a conditional write compares the stored status with)."""
+        return tuple(s for s in self.allowed_from if s is not None)
+
+
+# The one transition table: the policy decides with it (what the ledger would accept), the DynamoDB
+# ledger turns each rule into a conditional write, the in-memory ledger checks it directly.
+TRANSITIONS: Mapping[Transition, TransitionRule] = {
+    Transition.INTEND_PAUSE: TransitionRule((None, LedgerStatus.RELEASED, LedgerStatus.PAUSE_PENDING), LedgerStatus.PAUSE_PENDING),
+    Transition.CONFIRM_PAUSE: TransitionRule((LedgerStatus.PAUSE_PENDING,), LedgerStatus.PAUSED),
+    Transition.CANCEL_PAUSE: TransitionRule((LedgerStatus.PAUSE_PENDING,), LedgerStatus.RELEASED),
+    Transition.INTEND_RESUME: TransitionRule((LedgerStatus.PAUSED, LedgerStatus.RESUME_PENDING), LedgerStatus.RESUME_PENDING),
+    Transition.CONFIRM_RESUME: TransitionRule((LedgerStatus.RESUME_PENDING,), LedgerStatus.RELEASED),
+    Transition.CANCEL_RESUME: TransitionRule((LedgerStatus.RESUME_PENDING,), LedgerStatus.PAUSED),
+    Transition.MARK_OVERRIDDEN: TransitionRule((LedgerStatus.PAUSED,), LedgerStatus.OVERRIDDEN),
+    Transition.RELEASE: TransitionRule((LedgerStatus.OVERRIDDEN,), LedgerStatus.RELEASED),
+}
+
+PENDING = (LedgerStatus.PAUSE_PENDING, LedgerStatus.RESUME_PENDING)
 
 
 class LedgerEntry(BaseModel):

@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from stockguard.ads.port import AdsApi, Profile, Region
-from stockguard.index.repository import NO_PROFILE, AdIndexRepository
+from stockguard.index.repository import NO_PROFILE
+from stockguard.state.ports import AdIndexStore
 
 MERCHANT_PREFIX = "amzn1.merchant.o."
 MISS_TTL_HOURS = 1.0
@@ -31,7 +32,7 @@ class ProfileResolver:
         self,
         *,
         mapping: Mapping[str, Mapping[str, str]],
-        repository: AdIndexRepository,
+        repository: AdIndexStore,
         ads: AdsApi,
         region_for_marketplace: Callable[[str], Region],
         ttl_hours: float = 24,

@@ -50,7 +50,8 @@ MAX_SHARD_BYTES = 64_000
 IndexReadIncomplete = UnprocessedKeysError
 
 
-def _sk(entity: AdEntity) -> str:
+def entity_sort_key(entity: AdEntity) -> str:
+    """The sort key of an entity within its profile (what lookups name)."""
     return f"{entity.ref.ad_product}#{entity.ref.entity_type}#{entity.ref.entity_id}"
 
 
@@ -76,19 +77,21 @@ def _meta_key(profile_id: str) -> dict[str, str]:
     return {"pk": f"META#{profile_id}", "sk": "SYNC"}
 
 
-def _fingerprint(entity: AdEntity) -> str:
+def fingerprint(entity: AdEntity) -> str:
+    """A digest of everything stored about an entity: the sync rewrites only entities whose digest changed."""
     return hashlib.sha256(json.dumps(entity.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()[:16]
 
 
-def _desired_lookups(entities: Iterable[AdEntity]) -> dict[str, set[str]]:
+def desired_lookups(entities: Iterable[AdEntity]) -> dict[str, set[str]]:
+    """Lookup ("A#{asin}" / "S#{sku}") -> sort keys of the entities advertising it."""
     desired: dict[str, set[str]] = {}
     for entity in entities:
         for lookup in _lookups(entity):
-            desired.setdefault(lookup, set()).add(_sk(entity))
+            desired.setdefault(lookup, set()).add(entity_sort_key(entity))
     return desired
 
 
-def _reshard(current: list[list[str]], desired: set[str]) -> list[list[str]]:
+def reshard(current: list[list[str]], desired: set[str]) -> list[list[str]]:
     """The shards of one lookup holding exactly `desired`, moving no sort key that stays.
 
     An entity that keeps advertising an ASIN stays in its shard, so a reader racing the sync never
@@ -113,6 +116,29 @@ def _reshard(current: list[list[str]], desired: set[str]) -> list[list[str]]:
     while len(shards) > 1 and not shards[-1]:
         shards.pop()
     return [sorted(shard) for shard in shards]
+
+
+def lookup_changes(
+    profile_id: str, current: dict[str, dict[int, dict]], desired: dict[str, set[str]]
+) -> tuple[list[dict], list[dict[str, str]]]:
+    """The lookup shard items to put (content changes) and the keys to delete (no longer needed) so that
+    the stored lookups (lookup -> shard -> item) name exactly `desired` (lookup -> entity sort keys).
+
+    Pure, so that the in-memory index (stockguard_dev.memory) syncs, and counts, exactly like this one."""
+    puts: list[dict] = []
+    deletes: list[dict[str, str]] = []
+    for lookup in sorted(current.keys() | desired.keys()):
+        have = current.get(lookup, {})
+        before = [list(have[n]["sks"]) if n in have else [] for n in range(max(have, default=-1) + 1)]
+        shards = reshard(before, desired.get(lookup, set()))
+        for n, sks in enumerate(shards):
+            item = {**_shard_key(profile_id, lookup, n), "lookup": lookup, "shard": n, "sks": sks}
+            if n == 0:
+                item["shards"] = len(shards)
+            if have.get(n) != item:
+                puts.append(item)
+        deletes.extend(_shard_key(profile_id, lookup, n) for n in sorted(set(have) - set(range(len(shards)))))
+    return puts, deletes
 
 
 @dataclass(frozen=True)
@@ -183,17 +209,17 @@ class AdIndexRepository:
         layout-1 profile's old lookup items are deleted once the new ones are written, so a reader that
         still sees layout 1 in META (and reads both) finds every entity throughout.
         """
-        new = {_sk(e): e for e in entities}
+        new = {entity_sort_key(e): e for e in entities}
         old = {i["sk"]: i for i in self._query(f"E#{profile_id}")}
         current = self._current_lookups(profile_id)
         upgrade = bool(old) and self._layout(profile_id) < LAYOUT  # layout-1 items exist only beside entity items
         written = deleted = 0
         with self._table.batch_writer(overwrite_by_pkeys=["pk", "sk"]) as writer:
             for sk, entity in new.items():
-                if sk not in old or old[sk].get("fingerprint") != _fingerprint(entity):
+                if sk not in old or old[sk].get("fingerprint") != fingerprint(entity):
                     writer.put_item(Item=self._entity_item(entity))
                     written += 1
-            lookups_written = self._write_lookups(writer, profile_id, current, _desired_lookups(new.values()))
+            lookups_written = self._write_lookups(writer, profile_id, current, desired_lookups(new.values()))
             if upgrade:
                 self._delete_legacy(writer, profile_id, old.values())
             for sk in old.keys() - new.keys():
@@ -229,31 +255,21 @@ class AdIndexRepository:
     def _entity_item(self, entity: AdEntity) -> dict:
         return to_dynamo(
             {
-                **_entity_key(entity.ref.profile_id, _sk(entity)),
+                **_entity_key(entity.ref.profile_id, entity_sort_key(entity)),
                 "entity": entity.model_dump_json(),
                 "state": entity.state.value,
-                "fingerprint": _fingerprint(entity),
+                "fingerprint": fingerprint(entity),
             }
         )
 
     def _write_lookups(self, writer, profile_id: str, current: dict[str, dict[int, dict]], desired: dict[str, set[str]]) -> int:
         """Put the shard items whose content changes, delete those no longer needed; returns how many."""
-        changed = 0
-        for lookup in sorted(current.keys() | desired.keys()):
-            have = current.get(lookup, {})
-            before = [list(have[n]["sks"]) if n in have else [] for n in range(max(have, default=-1) + 1)]
-            shards = _reshard(before, desired.get(lookup, set()))
-            for n, sks in enumerate(shards):
-                item = {**_shard_key(profile_id, lookup, n), "lookup": lookup, "shard": n, "sks": sks}
-                if n == 0:
-                    item["shards"] = len(shards)
-                if have.get(n) != item:
-                    writer.put_item(Item=item)
-                    changed += 1
-            for n in sorted(set(have) - set(range(len(shards)))):
-                writer.delete_item(Key=_shard_key(profile_id, lookup, n))
-                changed += 1
-        return changed
+        puts, deletes = lookup_changes(profile_id, current, desired)
+        for item in puts:
+            writer.put_item(Item=item)
+        for key in deletes:
+            writer.delete_item(Key=key)
+        return len(puts) + len(deletes)
 
     def _current_lookups(self, profile_id: str) -> dict[str, dict[int, dict]]:
         """The lookup items as stored (lookup -> shard -> item): the sync diffs against what is there,

@@ -14,8 +14,7 @@ from datetime import datetime
 
 from stockguard.ads.port import AdsApi, Profile, Region
 from stockguard.domain.ads import AdProduct, EntityState
-from stockguard.index.repository import AdIndexRepository
-from stockguard.state.ledger import LedgerRepository
+from stockguard.state.ports import AdIndexStore, LedgerStore
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +47,8 @@ def discover_profiles(ads: AdsApi, regions: Iterable[Region], region_for_marketp
 def sync_index(
     *,
     ads: AdsApi,
-    index: AdIndexRepository,
-    ledger: LedgerRepository,
+    index: AdIndexStore,
+    ledger: LedgerStore,
     profiles: list[Profile],
     now: datetime,
 ) -> SyncReport:

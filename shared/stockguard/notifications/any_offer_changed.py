@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from stockguard.domain.facts import NotificationType, OfferFact, ParsedNotification, ProductKey
+from stockguard.domain.facts import NotificationType, ParsedNotification, ProductKey
+from stockguard.notifications.build import event_time_of, offer_notification
 from stockguard.notifications.envelope import Message, Metadata
-from stockguard.notifications.errors import NotificationError
 from stockguard.notifications.fields import Flag, Id, Lenient, Timestamp, is_new_condition
 
 OWN_OFFER_WINS = "own_offer_wins"
@@ -74,27 +74,14 @@ def parse_any_offer_changed(message: Message) -> ParsedNotification:
     model = message.validate(AnyOfferChangedMessage)
     aoc = model.payload.AnyOfferChangedNotification
     trigger = aoc.OfferChangeTrigger
-    event_time = model.eventTime or trigger.TimeOfOfferChange
-    if event_time is None:
-        raise NotificationError("EventTime: field required")
-    notification_id = model.notificationMetadata.notificationId
-    facts: tuple[OfferFact, ...] = ()
-    if is_new_condition(trigger.ItemCondition):
-        featured, detail = featured_offer(aoc.SellerId, aoc.Offers or ())
-        facts = (
-            OfferFact(
-                product=ProductKey(account_id=aoc.SellerId, marketplace_id=trigger.MarketplaceId, asin=trigger.ASIN),
-                featured=featured,
-                source=NotificationType.ANY_OFFER_CHANGED,
-                detail=detail,
-                event_time=event_time,
-                notification_id=notification_id,
-            ),
-        )
-    return ParsedNotification(
-        notification_id=notification_id,
-        notification_type=NotificationType.ANY_OFFER_CHANGED,
-        event_time=event_time,
-        publish_time=model.notificationMetadata.publishTime,
-        offer_facts=facts,
+    new = is_new_condition(trigger.ItemCondition)
+    featured, detail = featured_offer(aoc.SellerId, aoc.Offers or ()) if new else (None, "")
+    return offer_notification(
+        NotificationType.ANY_OFFER_CHANGED,
+        notification_id=model.notificationMetadata.notificationId,
+        event_time=event_time_of(model.eventTime, trigger.TimeOfOfferChange, field="EventTime"),
+        metadata=model.notificationMetadata,
+        product=ProductKey(account_id=aoc.SellerId, marketplace_id=trigger.MarketplaceId, asin=trigger.ASIN) if new else None,
+        featured=featured,
+        detail=detail,
     )

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import Field
 
 from stockguard.domain.facts import NotificationType, ParsedNotification, ProductKey, StockFact
+from stockguard.notifications.build import parsed_notification
 from stockguard.notifications.envelope import Message, OptionalMetadata
 from stockguard.notifications.fields import Id, Lenient, Quantity, Timestamp
 
@@ -107,10 +108,10 @@ def parse_fba_inventory(message: Message) -> ParsedNotification:
         )
         for entry in payload.FulfillmentInventoryByMarketplace
     )
-    return ParsedNotification(
+    return parsed_notification(
+        NotificationType.FBA_INVENTORY_AVAILABILITY_CHANGES,
         notification_id=notification_id,
-        notification_type=NotificationType.FBA_INVENTORY_AVAILABILITY_CHANGES,
         event_time=model.eventTime,
-        publish_time=model.notificationMetadata.publishTime,
+        metadata=model.notificationMetadata,
         stock_facts=facts,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from stockguard.domain.facts import NotificationType, ParsedNotification, ProductKey, StockFact
+from stockguard.notifications.build import parsed_notification
 from stockguard.notifications.envelope import Message, Metadata
 from stockguard.notifications.fields import Id, Lenient, Quantity, Timestamp
 
@@ -66,11 +67,10 @@ def parse_item_inventory(message: Message) -> ParsedNotification:
             event_time=change.endTime,
             notification_id=notification_id,
         )
-    facts = tuple(newest.values())
-    return ParsedNotification(
+    return parsed_notification(
+        NotificationType.ITEM_INVENTORY_EVENT_CHANGE,
         notification_id=notification_id,
-        notification_type=NotificationType.ITEM_INVENTORY_EVENT_CHANGE,
         event_time=model.eventTime,
-        publish_time=model.notificationMetadata.publishTime,
-        stock_facts=facts,
+        metadata=model.notificationMetadata,
+        stock_facts=newest.values(),
     )

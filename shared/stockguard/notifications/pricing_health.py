@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from stockguard.domain.facts import NotificationType, OfferFact, ParsedNotification, ProductKey
+from stockguard.domain.facts import NotificationType, ParsedNotification, ProductKey
+from stockguard.notifications.build import event_time_of, offer_notification, parsed_notification
 from stockguard.notifications.envelope import Message, Metadata
-from stockguard.notifications.errors import NotificationError
 from stockguard.notifications.fields import Id, Lenient, Timestamp, is_new_condition
 
 BUYBOX_DISQUALIFICATION = "buybox_disqualification"
@@ -74,35 +74,21 @@ def parse_pricing_health(message: Message) -> ParsedNotification:
     header = message.validate(PricingHealthHeader)
     notification_id = header.notificationMetadata.notificationId
     if not is_disqualification(header.payload.issueType):
-        if header.eventTime is None:
-            raise NotificationError("eventTime: field required")
-        return ParsedNotification(
+        return parsed_notification(
+            NotificationType.PRICING_HEALTH,
             notification_id=notification_id,
-            notification_type=NotificationType.PRICING_HEALTH,
-            event_time=header.eventTime,
-            publish_time=header.notificationMetadata.publishTime,
+            event_time=event_time_of(header.eventTime, field="eventTime"),
+            metadata=header.notificationMetadata,
         )
     model = message.validate(PricingHealthNotification)
     trigger = model.payload.offerChangeTrigger
-    event_time = model.eventTime or trigger.timeOfOfferChange
-    if event_time is None:
-        raise NotificationError("eventTime: field required")
-    facts: tuple[OfferFact, ...] = ()
-    if concerns_new_offer(model.payload):
-        facts = (
-            OfferFact(
-                product=ProductKey(account_id=model.payload.sellerId, marketplace_id=trigger.marketplaceId, asin=trigger.asin),
-                featured=False,
-                source=NotificationType.PRICING_HEALTH,
-                detail=BUYBOX_DISQUALIFICATION,
-                event_time=event_time,
-                notification_id=notification_id,
-            ),
-        )
-    return ParsedNotification(
+    new = concerns_new_offer(model.payload)
+    return offer_notification(
+        NotificationType.PRICING_HEALTH,
         notification_id=notification_id,
-        notification_type=NotificationType.PRICING_HEALTH,
-        event_time=event_time,
-        publish_time=model.notificationMetadata.publishTime,
-        offer_facts=facts,
+        event_time=event_time_of(model.eventTime, trigger.timeOfOfferChange, field="eventTime"),
+        metadata=model.notificationMetadata,
+        product=ProductKey(account_id=model.payload.sellerId, marketplace_id=trigger.marketplaceId, asin=trigger.asin) if new else None,
+        featured=False,
+        detail=BUYBOX_DISQUALIFICATION,
     )

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pydantic import Field
 
 from stockguard.domain.facts import NotificationType, ParsedNotification, ProductKey
+from stockguard.notifications.build import parsed_notification
 from stockguard.notifications.envelope import Message
 from stockguard.notifications.fields import Id, Lenient, Timestamp
 
@@ -67,9 +68,6 @@ def parse_reevaluate(message: Message) -> ParsedNotification:
     for item in model.products:
         key = ProductKey(account_id=item.accountId, marketplace_id=item.marketplaceId, asin=item.asin)
         keys.setdefault(key.id, key)
-    return ParsedNotification(
-        notification_id=model.notificationId,
-        notification_type=NotificationType.STOCKGUARD_REEVALUATE,
-        event_time=model.eventTime,
-        reevaluate=tuple(keys.values()),
+    return parsed_notification(
+        NotificationType.STOCKGUARD_REEVALUATE, notification_id=model.notificationId, event_time=model.eventTime, reevaluate=keys.values()
     )

@@ -1,15 +1,20 @@
-"""Carry out decisions against the Ads API with the ownership ledger, the index and the audit log.
+"""Phase "execute": carry out each decision's effect against the Ads API, the ledger, the index and the audit.
 
-Pause:  re-read the entities' current state (list by id); only ENABLED ones are paused; ledger intent
-        (conditional) -> PUT PAUSED -> ledger PAUSED / intent cancelled, per entity of the multi-status.
-Resume: re-read likewise; only PAUSED ones are resumed: ledger intent (only from a pause StockGuard holds)
-        -> PUT ENABLED -> ledger RELEASED / back to PAUSED. One already ENABLED was re-enabled by an operator:
-        no PUT, its pause is released (operator override) and audited as a keep. Archived or gone: no PUT.
-Either way, a pending intent the re-read shows applied is settled (audited once), never applied again.
-All entities of a batch are coalesced per (region, profile, ad product, entity type), so the client sends as
-few calls as the per-call maximums allow; no Ads API call at all when nothing changes state.
-The ledger writes of a group are batched (LedgerRepository.intend_many / confirm_many / cancel_many: one
-TransactWriteItems per 100 entities), each entry ending as its single-entity transition would.
+PAUSE:  re-read the entities' current state (list by id); only ENABLED ones are paused; ledger intent
+        (conditional) -> PUT PAUSED -> audit -> index -> ledger PAUSED / intent cancelled, per entity of the
+        multi-status.
+RESUME: re-read likewise; only PAUSED ones are resumed: ledger intent (only from a pause StockGuard holds)
+        -> PUT ENABLED -> audit -> index -> ledger RELEASED / back to PAUSED. One already ENABLED was
+        re-enabled by an operator: no PUT, its pause is released (operator override) and audited as a keep.
+        Archived or gone: no PUT, the pause stays held.
+REPORT: monitor mode: audited and reported (`on_action`, result monitor), never sent.
+MARK_OVERRIDDEN: re-read; ENABLED -> ledger OVERRIDDEN (anything else: only the index learns the state).
+RELEASE: ledger OVERRIDDEN -> RELEASED, no Ads API call.   WAIT: one delayed re-evaluation per product.
+Either way, a pending intent the re-read shows applied is settled (audited once), never applied again
+(stockguard.pipeline.settle). Changes are coalesced per (region, profile, ad product, entity type), so the
+client sends as few calls as the per-call maximums allow, and none when nothing changes state. The ledger
+writes of a group are batched (LedgerStore.intend_many / confirm_many / cancel_many), each entry ending as
+its single-entity transition would. Every result is one stockguard.domain.outcomes.Outcome.
 """
 
 from __future__ import annotations
@@ -21,164 +26,33 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from stockguard.ads.errors import AdsApiError, AdsApiRetryableError
-from stockguard.ads.port import Outcome, Region, UpdateResult
+from stockguard.ads.port import UpdateResult
 from stockguard.domain.ads import AdEntity, EntityState
-from stockguard.domain.decisions import Action, Decision, Reason
+from stockguard.domain.decisions import Action, Effect, Reason
 from stockguard.domain.facts import ProductKey
-from stockguard.domain.ledger import LedgerEntry, LedgerStatus
+from stockguard.domain.ledger import LedgerStatus
+from stockguard.domain.outcomes import Outcome
 from stockguard.observability import MetricNames
+from stockguard.pipeline.audit_entries import change_entry
+from stockguard.pipeline.plan import Job
 from stockguard.pipeline.services import Services
+from stockguard.pipeline.settle import intent_applied, read_states, settle_intents
 from stockguard.state.audit import AuditEntry
 from stockguard.state.ledger import Intent
 
 logger = logging.getLogger(__name__)
 
-APPLIED, FAILED, THROTTLED, SKIPPED, MONITOR = "applied", "failed", "throttled", "skipped", "monitor"
-
-
-@dataclass
-class Job:
-    """One decision with its context."""
-
-    decision: Decision
-    account_id: str
-    marketplace_id: str
-    region: Region
-    now: datetime
-    notification_id: str
-    skus: tuple[str, ...] = ()
-    ledger: LedgerEntry | None = None
-    sources: tuple[str, ...] = ()  # every notification of the batch behind this decision (notification_id: the first)
+GroupKey = tuple  # (region, profile id, ad product, entity type): one coalesced group of changes
 
 
 @dataclass
 class ExecutionReport:
-    outcomes: dict[str, str] = field(default_factory=dict)  # entity ref id -> applied | failed | throttled | skipped | monitor
+    outcomes: dict[str, Outcome] = field(default_factory=dict)  # entity ref id -> its outcome
     calls_failed: bool = False
 
     @property
     def failed_refs(self) -> set[str]:
-        return {ref for ref, outcome in self.outcomes.items() if outcome in (FAILED, THROTTLED)}
-
-
-def reconcile_pending(
-    services: Services,
-    region: Region,
-    entities: list[AdEntity],
-    ledger: dict[str, LedgerEntry],
-    *,
-    now: datetime,
-    account_id: str,
-    marketplace_id: str,
-    skus_by_asin: dict[str, tuple[str, ...]] | None = None,
-) -> tuple[list[AdEntity], dict[str, LedgerEntry]]:
-    """Finish what a crashed invocation left between the Ads API call and the ledger write, before deciding.
-
-    Re-reads the entities with a pending intent (one list call per group) and settles each from its real
-    state (settle_intents), so the policy decides from a ledger that says what really happened.
-    """
-    pending = [
-        e for e in entities if (entry := ledger.get(e.ref.id)) and entry.status in (LedgerStatus.PAUSE_PENDING, LedgerStatus.RESUME_PENDING)
-    ]
-    if not pending:
-        return entities, ledger
-    current = _read_states(services, region, pending)
-    # An entity that could not be read (throttled) is decided with what we know; its intent stays, and the
-    # Executor's own re-read may still settle it (Executor._settle_own_intent).
-    read = [(entity, ledger[entity.ref.id], state) for entity in pending if (state := current.get(entity.ref.id)) is not None]
-    updated_entities = {e.ref.id: e for e in entities}
-    updated_entities.update(
-        settle_intents(services, read, now=now, account_id=account_id, marketplace_id=marketplace_id, skus_by_asin=skus_by_asin or {})
-    )
-    fresh = services.ledger.get_many(e.ref for e in pending)
-    merged = {**ledger, **fresh}
-    return [updated_entities[e.ref.id] for e in entities], merged
-
-
-def intent_applied(entry: LedgerEntry | None, state: EntityState | None) -> bool:
-    """The entity is in the state its pending intent asked for: the change that intent made applied."""
-    if entry is None or state is None:
-        return False
-    return (entry.status, state) in ((LedgerStatus.PAUSE_PENDING, EntityState.PAUSED), (LedgerStatus.RESUME_PENDING, EntityState.ENABLED))
-
-
-def settle_intents(
-    services: Services,
-    read: list[tuple[AdEntity, LedgerEntry, EntityState]],
-    *,
-    now: datetime,
-    account_id: str,
-    marketplace_id: str,
-    skus_by_asin: dict[str, tuple[str, ...]],
-) -> dict[str, AdEntity]:
-    """Confirm or cancel pending intents from the states just read; returns the entities whose index state changed.
-
-    PAUSE_PENDING + PAUSED -> we paused it (confirm); PAUSE_PENDING + anything else -> cancel the intent;
-    RESUME_PENDING + ENABLED -> confirm; RESUME_PENDING + anything else -> back to PAUSED. A confirmed intent
-    is audited first, under the key the invocation that took it used (its intent's event time and
-    notification): written once if that invocation died before its audit write, overwritten with the same
-    entry if it died after. Then the index, the ledger last, so a crash in between leaves the intent to settle again.
-    """
-    applied = [
-        _intent_audit(entity, entry, account_id=account_id, marketplace_id=marketplace_id, skus_by_asin=skus_by_asin, now=now)
-        for entity, entry, state in read
-        if intent_applied(entry, state)
-    ]
-    if applied:
-        services.audit.record(applied)
-    observed = [(entity, state) for entity, _, state in read if state is not entity.state]
-    updated = {e.ref.id: e for e in services.index.update_states(observed)} if observed else {}
-    for entity, entry, state in read:
-        was_applied = intent_applied(entry, state)
-        if entry.status is LedgerStatus.PAUSE_PENDING:
-            done = services.ledger.confirm_pause(entity.ref, now=now) if was_applied else services.ledger.cancel_pause(entity.ref)
-        else:
-            done = services.ledger.confirm_resume(entity.ref, now=now) if was_applied else services.ledger.cancel_resume(entity.ref)
-        logger.info(
-            "settled pending ledger entry", extra={"entity": entity.ref.id, "state": state.value, "applied": was_applied, "settled": done}
-        )
-    return updated
-
-
-def _intent_audit(
-    entity: AdEntity, entry: LedgerEntry, *, account_id: str, marketplace_id: str, skus_by_asin: dict[str, tuple[str, ...]], now: datetime
-) -> AuditEntry:
-    """The audit entry the Executor wrote (or would have written) for the applied intent of `entry`."""
-    pausing = entry.status is LedgerStatus.PAUSE_PENDING
-    asin = entry.intent_asin or entry.asin or (entity.asins[0] if entity.asins else "")
-    return AuditEntry(
-        at=entry.intent_at or now,
-        account_id=account_id,
-        marketplace_id=marketplace_id,
-        asin=asin,
-        skus=skus_by_asin.get(asin, ()),
-        profile_id=entity.ref.profile_id,
-        ad_product=entity.ref.ad_product.value,
-        entity_type=entity.ref.entity_type.value,
-        entity_id=entity.ref.entity_id,
-        from_state=(EntityState.ENABLED if pausing else EntityState.PAUSED).value,
-        to_state=(EntityState.PAUSED if pausing else EntityState.ENABLED).value,
-        reason=entry.intent_reason or entry.reason,
-        notification_id=entry.intent_notification_id or entry.notification_id,
-        result=APPLIED,
-    )
-
-
-def _read_states(services: Services, region: Region, entities: list[AdEntity]) -> dict[str, EntityState]:
-    states: dict[str, EntityState] = {}
-    groups: dict[tuple, list[AdEntity]] = defaultdict(list)
-    for e in entities:
-        groups[(e.ref.profile_id, e.ref.ad_product, e.ref.entity_type)].append(e)
-    for (profile_id, product, entity_type), members in groups.items():
-        try:
-            found = services.ads.get_states(region, profile_id, product, entity_type, [e.ref.entity_id for e in members])
-        except AdsApiRetryableError:
-            services.metrics.count(MetricNames.ADS_API_THROTTLED)
-            continue
-        for e in members:
-            if e.ref.entity_id in found:
-                states[e.ref.id] = found[e.ref.entity_id]
-    return states
+        return {ref for ref, outcome in self.outcomes.items() if outcome.retried}
 
 
 class Executor:
@@ -192,79 +66,115 @@ class Executor:
 
     # -- entry point ----------------------------------------------------------------------------
     def run(self, jobs: Iterable[Job]) -> ExecutionReport:
-        pauses: dict[tuple, list[Job]] = defaultdict(list)
-        resumes: dict[tuple, list[Job]] = defaultdict(list)
+        """Apply every job's effect: the keep effects at once, the changes coalesced per group."""
+        changes: dict[Effect, dict[GroupKey, list[Job]]] = {Effect.PAUSE: defaultdict(list), Effect.RESUME: defaultdict(list)}
         for job in jobs:
-            d = job.decision
-            if self.s.on_decision:
-                self.s.on_decision(
-                    {
-                        "at": job.now.isoformat(),
-                        "marketplaceId": job.marketplace_id,
-                        "asin": d.asin,
-                        "adProduct": d.entity.ref.ad_product.value,
-                        "entityType": d.entity.ref.entity_type.value,
-                        "entityId": d.entity.ref.entity_id,
-                        "action": d.action.value,
-                        "reason": d.reason.value,
-                        "monitorOnly": d.monitor_only,
-                    }
-                )
-            key = (job.region, d.entity.ref.profile_id, d.entity.ref.ad_product, d.entity.ref.entity_type)
-            if d.action is Action.KEEP:
-                self._keep(job)
-            elif d.monitor_only:
-                self._record(job, MONITOR)
-                self.s.metrics.count_by(MetricNames.DECISIONS_SKIPPED, "reason", "monitor_mode")
-            elif d.action is Action.PAUSE:
-                pauses[key].append(job)
+            self._announce(job)
+            effect = job.decision.what
+            if effect in changes:
+                ref = job.decision.entity.ref
+                changes[effect][(job.region, ref.profile_id, ref.ad_product, ref.entity_type)].append(job)
             else:
-                resumes[key].append(job)
-        for action, groups in ((self._pause, pauses), (self._resume, resumes)):
+                self._apply_keep(job)
+                self._count_skip(job)
+        for effect, groups in changes.items():
             for key, group in groups.items():
-                try:
-                    action(key, group)
-                except Exception as error:  # DynamoDB or a bug mid-group: SQS retries, reconcile_pending converges
-                    logger.exception("action group failed; its messages will be retried", extra={"group": str(key)})
-                    for job in group:
-                        ref_id = job.decision.entity.ref.id
-                        if ref_id not in self.report.outcomes and ref_id not in self._audited:
-                            self._record(job, THROTTLED, error=type(error).__name__)
-                        # Even an applied change may lack its ledger write: redeliver so that it settles.
-                        self.report.outcomes[ref_id] = THROTTLED
-        reevaluate = self.s.reevaluate  # _waits is filled only when a scheduler is wired
-        if reevaluate is not None:
-            for (product, at, source), now in self._waits.items():
-                reevaluate.schedule([product], at=at, now=now, source=source)
+                self._change_group(effect, key, group)
+        self._send_waits()
         if self._audit:
             self.s.audit.record(self._audit)
         return self.report
 
-    # -- keep -----------------------------------------------------------------------------------
-    def _keep(self, job: Job) -> None:
-        d, entry = job.decision, job.ledger
-        ref = d.entity.ref
-        if d.reason is Reason.OPERATOR_OVERRIDE and entry and entry.status is LedgerStatus.PAUSED:
-            # The index says ENABLED while we hold a pause: re-read before believing an operator did it.
-            actual = _read_states(self.s, job.region, [d.entity]).get(ref.id)
-            if actual is EntityState.ENABLED:
-                self.s.ledger.mark_overridden(ref, now=job.now)
-            elif actual is not None and actual is not d.entity.state:
-                self.s.index.update_state(d.entity, actual)
-        elif d.reason is Reason.CONDITIONS_CLEARED and entry and entry.status is LedgerStatus.OVERRIDDEN:
-            self.s.ledger.release(ref, now=job.now)
-        elif d.reason is Reason.CONDITIONS_CLEARED and entry and entry.status is LedgerStatus.PAUSED:
-            # The operator re-enabled it and the episode is over: end it without an Ads API call.
-            self.s.ledger.mark_overridden(ref, now=job.now)
-            self.s.ledger.release(ref, now=job.now)
-        elif d.reason is Reason.DWELL_TIME and d.retry_at and self.s.reevaluate:
-            product = ProductKey(account_id=job.account_id, marketplace_id=job.marketplace_id, asin=d.asin)
-            self._waits.setdefault((product, d.retry_at, ",".join(job.sources) or job.notification_id), job.now)
-        if d.reason not in (Reason.NO_CHANGE, Reason.ALREADY_PAUSED):
+    def _announce(self, job: Job) -> None:
+        """Every decision, keep included, to the demo's timeline (`on_decision`)."""
+        if not self.s.on_decision:
+            return
+        d = job.decision
+        self.s.on_decision(
+            {
+                "at": job.now.isoformat(),
+                "marketplaceId": job.marketplace_id,
+                "asin": d.asin,
+                "adProduct": d.entity.ref.ad_product.value,
+                "entityType": d.entity.ref.entity_type.value,
+                "entityId": d.entity.ref.entity_id,
+                "action": d.action.value,
+                "reason": d.reason.value,
+                "monitorOnly": d.monitor_only,
+            }
+        )
+
+    def _change_group(self, effect: Effect, key: GroupKey, group: list[Job]) -> None:
+        """One coalesced group of pauses or resumes. A storage failure or a bug mid-group makes every job of
+        it THROTTLED, so SQS redelivers them and the settle phase converges (even an applied change may lack
+        its ledger write)."""
+        try:
+            (self._pause if effect is Effect.PAUSE else self._resume)(key, group)
+        except Exception as error:
+            logger.exception("action group failed; its messages will be retried", extra={"group": str(key)})
+            for job in group:
+                ref_id = job.decision.entity.ref.id
+                if ref_id not in self.report.outcomes and ref_id not in self._audited:
+                    self._record(job, Outcome.THROTTLED, error=type(error).__name__)
+                self.report.outcomes[ref_id] = Outcome.THROTTLED
+
+    def _send_waits(self) -> None:
+        reevaluate = self.s.reevaluate  # _waits is filled only when a scheduler is wired
+        if reevaluate is not None:
+            for (product, at, source), now in self._waits.items():
+                reevaluate.schedule([product], at=at, now=now, source=source)
+
+    # -- the effects of a keep (no state change at Amazon) ----------------------------------------
+    def _report(self, job: Job) -> None:
+        """Monitor mode: the would-be change is audited and reported, never sent."""
+        self._record(job, Outcome.MONITOR)
+
+    def _mark_overridden(self, job: Job) -> None:
+        """The index says ENABLED while we hold a pause: re-read before believing an operator did it."""
+        entity = job.decision.entity
+        if job.ledger is None or job.ledger.status is not LedgerStatus.PAUSED:
+            return
+        actual = read_states(self.s, job.region, [entity]).get(entity.ref.id)
+        if actual is EntityState.ENABLED:
+            self.s.ledger.mark_overridden(entity.ref, now=job.now)
+        elif actual is not None and actual is not entity.state:
+            self.s.index.update_state(entity, actual)
+
+    def _release(self, job: Job) -> None:
+        """The operator's episode is over (every pause condition cleared): OVERRIDDEN -> RELEASED."""
+        if job.ledger is not None and job.ledger.status is LedgerStatus.OVERRIDDEN:
+            self.s.ledger.release(job.decision.entity.ref, now=job.now)
+
+    def _wait(self, job: Job) -> None:
+        """Held back by the dwell time: one re-evaluation per (product, time, sources), however many entities wait."""
+        d = job.decision
+        if d.retry_at is None or self.s.reevaluate is None:
+            return
+        product = ProductKey(account_id=job.account_id, marketplace_id=job.marketplace_id, asin=d.asin)
+        self._waits.setdefault((product, d.retry_at, ",".join(job.sources) or job.notification_id), job.now)
+
+    def _apply_keep(self, job: Job) -> None:
+        """The effect of a decision that changes nothing at Amazon (Effect.NONE: nothing at all)."""
+        match job.decision.what:
+            case Effect.REPORT:
+                self._report(job)
+            case Effect.MARK_OVERRIDDEN:
+                self._mark_overridden(job)
+            case Effect.RELEASE:
+                self._release(job)
+            case Effect.WAIT:
+                self._wait(job)
+
+    def _count_skip(self, job: Job) -> None:
+        """DecisionsSkipped by reason: every keep but the quiet ones; a monitor-mode change as monitor_mode."""
+        d = job.decision
+        if d.what is Effect.REPORT:
+            self.s.metrics.count_by(MetricNames.DECISIONS_SKIPPED, "reason", "monitor_mode")
+        elif d.reason not in (Reason.NO_CHANGE, Reason.ALREADY_PAUSED):
             self.s.metrics.count_by(MetricNames.DECISIONS_SKIPPED, "reason", d.reason.value)
 
     # -- pause ----------------------------------------------------------------------------------
-    def _pause(self, key: tuple, jobs: list[Job]) -> None:
+    def _pause(self, key: GroupKey, jobs: list[Job]) -> None:
         current = self._reread(key, jobs)
         if current is None:
             return
@@ -280,12 +190,12 @@ class Executor:
                 # Paused by someone else, archived, or gone: not ours to pause, so nothing to resume later.
                 if state is not None and state is not entity.state:
                     self.s.index.update_state(entity, state)
-                self.report.outcomes[entity.ref.id] = SKIPPED
+                self.report.outcomes[entity.ref.id] = Outcome.SKIPPED
                 self.s.metrics.count_by(MetricNames.DECISIONS_SKIPPED, "reason", "not_enabled_at_reread")
         self._apply(key, self._intend(Action.PAUSE, enabled), EntityState.ENABLED, EntityState.PAUSED)
 
     # -- resume ---------------------------------------------------------------------------------
-    def _resume(self, key: tuple, jobs: list[Job]) -> None:
+    def _resume(self, key: GroupKey, jobs: list[Job]) -> None:
         """Resume only what is still PAUSED at Amazon now: the index the decision came from can be an hour old.
 
         One re-read (list) per group, as for pauses. PAUSED -> ledger intent, PUT, audit, index, ledger.
@@ -322,13 +232,13 @@ class Executor:
     def _intend(self, action: Action, jobs: list[Job]) -> list[Job]:
         """Take the ledger intent of each job in one batched write; the jobs that took it, in order.
 
-        A job whose condition failed is SKIPPED: another invocation holds the entity (or, for a resume, no
-        pause StockGuard holds). A storage failure raises, and run() makes the whole group THROTTLED."""
+        A job whose condition failed is Outcome.SKIPPED: another invocation holds the entity (or, for a resume, no
+        pause StockGuard holds). A storage failure raises, and run() makes the whole group Outcome.THROTTLED."""
         intents = [Intent(j.decision.entity.ref, j.decision.asin, j.decision.reason.value, j.notification_id, j.now) for j in jobs]
         took = self._ledger_write("intend", action, intents)
         for job in jobs:
             if job.decision.entity.ref.id not in took:
-                self.report.outcomes[job.decision.entity.ref.id] = SKIPPED  # another invocation holds it
+                self.report.outcomes[job.decision.entity.ref.id] = Outcome.SKIPPED  # another invocation holds it
         return [job for job in jobs if job.decision.entity.ref.id in took]
 
     def _operator_reenabled(self, job: Job) -> None:
@@ -340,7 +250,7 @@ class Executor:
         operator_override, result skipped), never an applied change, and --json gets no line for it.
         """
         ref = job.decision.entity.ref
-        self.report.outcomes[ref.id] = SKIPPED
+        self.report.outcomes[ref.id] = Outcome.SKIPPED
         self.s.ledger.mark_overridden(ref, now=job.now)  # False when the index sync already marked it
         if not self.s.ledger.release(ref, now=job.now):
             # Neither PAUSED nor OVERRIDDEN any more: another invocation took a resume intent (its PUT may be
@@ -348,7 +258,7 @@ class Executor:
             return
         self.s.metrics.count_by(MetricNames.DECISIONS_SKIPPED, "reason", Reason.OPERATOR_OVERRIDE.value)
         e = EntityState.ENABLED
-        self._audit.append(self._entry(job, SKIPPED, from_state=e, to_state=e, reason=Reason.OPERATOR_OVERRIDE))
+        self._audit.append(self._entry(job, Outcome.SKIPPED, from_state=e, to_state=e, reason=Reason.OPERATOR_OVERRIDE))
 
     def _not_resumable(self, job: Job, state: EntityState | None) -> None:
         """Archived, pending review, user-deleted or gone from the list: nothing StockGuard may enable.
@@ -358,7 +268,7 @@ class Executor:
         costs nothing: an entity that stays archived is not decided again (entity_not_active), the index
         sync drops a vanished one, and one someone re-enables is seen as an override by the sync or a re-read.
         """
-        self.report.outcomes[job.decision.entity.ref.id] = SKIPPED
+        self.report.outcomes[job.decision.entity.ref.id] = Outcome.SKIPPED
         self.s.metrics.count_by(MetricNames.DECISIONS_SKIPPED, "reason", "not_paused_at_reread")
         logger.info("not resumed: not PAUSED at the re-read", extra={"entity": job.decision.entity.ref.id, "state": state and state.value})
 
@@ -377,19 +287,19 @@ class Executor:
             marketplace_id=job.marketplace_id,
             skus_by_asin={job.decision.asin: job.skus},
         )
-        self.report.outcomes[entity.ref.id] = APPLIED
+        self.report.outcomes[entity.ref.id] = Outcome.APPLIED
         self._audited.add(entity.ref.id)
 
     def _reread(self, key: tuple, jobs: list[Job]) -> dict[str, EntityState] | None:
         """The group's current states, one list call (the client pages it); None when it failed, and then
-        every job is THROTTLED or FAILED so that SQS retries its message (nothing was changed)."""
+        every job is Outcome.THROTTLED or Outcome.FAILED so that SQS retries its message (nothing was changed)."""
         region, profile_id, product, entity_type = key
         try:
             return self.s.ads.get_states(region, profile_id, product, entity_type, [j.decision.entity.ref.entity_id for j in jobs])
         except AdsApiRetryableError as error:
-            self._fail_all(jobs, THROTTLED, str(error))
+            self._fail_all(jobs, Outcome.THROTTLED, str(error))
         except AdsApiError as error:
-            self._fail_all(jobs, FAILED, str(error))
+            self._fail_all(jobs, Outcome.FAILED, str(error))
         return None
 
     def _apply(self, key: tuple, ready: list[Job], from_state: EntityState, to_state: EntityState) -> None:
@@ -404,13 +314,13 @@ class Executor:
         # (reconcile_pending), so nothing applied goes unaudited or stays unsettled.
         applied = [job for job in ready if results[job.decision.entity.ref.entity_id].outcome is Outcome.APPLIED]
         if applied:
-            self.s.audit.record([self._entry(job, APPLIED, from_state=from_state, to_state=to_state) for job in applied])
+            self.s.audit.record([self._entry(job, Outcome.APPLIED, from_state=from_state, to_state=to_state) for job in applied])
             self._audited.update(job.decision.entity.ref.id for job in applied)
             self.s.index.update_states([(job.decision.entity, to_state) for job in applied])
             self._ledger_write("confirm", action, [(job.decision.entity.ref, job.now) for job in applied])
         refused = [job.decision.entity.ref for job in ready if results[job.decision.entity.ref.entity_id].outcome is Outcome.FAILED]
         self._ledger_write("cancel", action, refused)  # Amazon refused them: nothing changed
-        # THROTTLED (429, 5xx, timeout, time budget) may still have applied (Amazon often finishes a PUT
+        # Outcome.THROTTLED (429, 5xx, timeout, time budget) may still have applied (Amazon often finishes a PUT
         # the client gave up on): keep the intent; the redelivery re-reads the entity and settles it.
         for job in ready:
             result = results[job.decision.entity.ref.entity_id]
@@ -424,7 +334,7 @@ class Executor:
         """One ledger transition ("intend" an Intent, "confirm" a (ref, event time), "cancel" a ref) for each
         item; the ref ids whose condition held. None: no call. One: the single-entity UpdateItem (a one-item
         transaction costs twice the write units). More: LedgerRepository.*_many, TransactWriteItems per 100.
-        Any storage failure (TransactionIncomplete included) raises: run() makes the group THROTTLED."""
+        Any storage failure (TransactionIncomplete included) raises: run() makes the group Outcome.THROTTLED."""
         ledger = self.s.ledger
         if len(items) != 1:
             return getattr(ledger, f"{kind}_many")(action, items) if items else set()
@@ -451,20 +361,20 @@ class Executor:
         return {i: by_id.get(i) or UpdateResult(entity_id=i, outcome=Outcome.FAILED, error_message="no result") for i in ids}
 
     def _finish(self, job: Job, result: UpdateResult, from_state: EntityState, to_state: EntityState) -> None:
-        outcome = {Outcome.APPLIED: APPLIED, Outcome.FAILED: FAILED, Outcome.THROTTLED: THROTTLED}[result.outcome]
-        if outcome == FAILED:
+        outcome = result.outcome  # the port's vocabulary is the executor's (stockguard.domain.outcomes)
+        if outcome == Outcome.FAILED:
             self.s.metrics.count(MetricNames.ADS_API_ERRORS)
-        elif outcome == THROTTLED:
+        elif outcome == Outcome.THROTTLED:
             self.s.metrics.count(MetricNames.ADS_API_THROTTLED)
-        error = f"{result.error_code}: {result.error_message}".strip(": ") if outcome != APPLIED else ""
+        error = f"{result.error_code}: {result.error_message}".strip(": ") if outcome != Outcome.APPLIED else ""
         self._record(job, outcome, from_state=from_state, to_state=to_state, error=error)
 
-    def _fail_all(self, jobs: list[Job], outcome: str, error: str) -> None:
-        self.s.metrics.count(MetricNames.ADS_API_THROTTLED if outcome == THROTTLED else MetricNames.ADS_API_ERRORS, len(jobs))
+    def _fail_all(self, jobs: list[Job], outcome: Outcome, error: str) -> None:
+        self.s.metrics.count(MetricNames.ADS_API_THROTTLED if outcome == Outcome.THROTTLED else MetricNames.ADS_API_ERRORS, len(jobs))
         for job in jobs:
             self._record(job, outcome, error=error)
 
-    def _record(self, job: Job, outcome: str, *, from_state=None, to_state=None, error: str = "") -> None:
+    def _record(self, job: Job, outcome: Outcome, *, from_state=None, to_state=None, error: str = "") -> None:
         d = job.decision
         ref = d.entity.ref
         if from_state is None:
@@ -473,7 +383,12 @@ class Executor:
         self.report.outcomes[ref.id] = outcome
         if ref.id not in self._audited:
             self._audit.append(self._entry(job, outcome, from_state=from_state, to_state=to_state, error=error))
-        if self.s.on_action and outcome in (APPLIED, FAILED, THROTTLED, MONITOR):  # attempted (or, in monitor mode, would-be) changes
+        if self.s.on_action and outcome in (
+            Outcome.APPLIED,
+            Outcome.FAILED,
+            Outcome.THROTTLED,
+            Outcome.MONITOR,
+        ):  # attempted (or, in monitor mode, would-be) changes
             self.s.on_action(
                 {
                     "adProduct": ref.ad_product.value,
@@ -484,7 +399,7 @@ class Executor:
                     "from": from_state.value,
                     "to": to_state.value,
                     "reason": d.reason.value,
-                    "result": outcome,
+                    "result": outcome.value,
                     "at": job.now.isoformat(),
                     "marketplaceId": job.marketplace_id,
                     "notificationId": job.notification_id,
@@ -493,22 +408,18 @@ class Executor:
 
     @staticmethod
     def _entry(
-        job: Job, outcome: str, *, from_state: EntityState, to_state: EntityState, error: str = "", reason: Reason | None = None
+        job: Job, outcome: Outcome, *, from_state: EntityState, to_state: EntityState, error: str = "", reason: Reason | None = None
     ) -> AuditEntry:
         d = job.decision
-        ref = d.entity.ref
-        return AuditEntry(
+        return change_entry(
             at=job.now,
             account_id=job.account_id,
             marketplace_id=job.marketplace_id,
             asin=d.asin,
             skus=job.skus,
-            profile_id=ref.profile_id,
-            ad_product=ref.ad_product.value,
-            entity_type=ref.entity_type.value,
-            entity_id=ref.entity_id,
-            from_state=from_state.value,
-            to_state=to_state.value,
+            ref=d.entity.ref,
+            from_state=from_state,
+            to_state=to_state,
             reason=(reason or d.reason).value,
             notification_id=job.notification_id,
             result=outcome,

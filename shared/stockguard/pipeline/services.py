@@ -1,4 +1,7 @@
-"""Everything a batch needs, built once per cold start by the handler (tests inject fakes)."""
+"""Everything a batch needs, built once per cold start by the handler (tests inject fakes).
+
+The stores are typed with the ports of stockguard.state.ports, not the DynamoDB adapters: runtime.py wires
+the DynamoDB ones, local tools and tests may wire the in-memory ones (stockguard_dev.memory)."""
 
 from __future__ import annotations
 
@@ -9,28 +12,23 @@ from datetime import datetime
 from stockguard.ads.port import AdsApi, Region
 from stockguard.clock import utcnow
 from stockguard.index.profiles import ProfileResolver
-from stockguard.index.repository import AdIndexRepository
 from stockguard.observability import MetricsSink, RecordingMetrics
-from stockguard.pipeline.reevaluate import ReevaluateSender
 from stockguard.policy import StockGuardConfig
-from stockguard.state.audit import AuditLog
-from stockguard.state.dedup import DedupRepository
-from stockguard.state.ledger import LedgerRepository
-from stockguard.state.stock import StockRepository
+from stockguard.state.ports import AdIndexStore, AuditStore, DedupStore, LedgerStore, ReevaluationScheduler, StockStore
 
 
 @dataclass
 class Services:
     config: StockGuardConfig
-    stock: StockRepository
-    dedup: DedupRepository
-    ledger: LedgerRepository
-    audit: AuditLog
-    index: AdIndexRepository
+    stock: StockStore
+    dedup: DedupStore
+    ledger: LedgerStore
+    audit: AuditStore
+    index: AdIndexStore
     profiles: ProfileResolver
     ads: AdsApi
     region_for: Callable[[str], Region]
-    reevaluate: ReevaluateSender | None = None
+    reevaluate: ReevaluationScheduler | None = None
     metrics: MetricsSink = field(default_factory=RecordingMetrics)
     wall_clock: Callable[[], datetime] = utcnow
     # Called with every attempted state change (CLI --json output, demo timeline).

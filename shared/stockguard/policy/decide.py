@@ -6,12 +6,15 @@ exactly as live processing did. Same inputs, same outputs, in input entity order
 time of the facts of the entity's ASINs), so that one product's later event never ages another's
 decision; an entity missing from `clocks` is decided at `now`.
 
-What the caller does with a KEEP decision (no Ads API call in any case):
-    OPERATOR_OVERRIDE   on a PAUSED ledger entry: mark it OVERRIDDEN (the operator re-enabled our pause)
-    CONDITIONS_CLEARED  on an OVERRIDDEN entry: release the ledger; the episode is over and StockGuard
-                        may pause the entity again later
-    DWELL_TIME          decide again at `retry_at`
-Pause and resume decisions with monitor_only=True (monitor mode) are audited, never sent.
+Every decision carries its effect (stockguard.domain.decisions.Effect); a KEEP may still have one, and no
+caller decodes reasons into work:
+    MARK_OVERRIDDEN  keep operator_override on a PAUSED ledger entry (the operator re-enabled our pause)
+    RELEASE          keep conditions_cleared on an OVERRIDDEN entry: the episode is over, and StockGuard
+                     may pause the entity again later
+    WAIT             keep dwell_time: decide again at `retry_at`
+    REPORT           a pause or resume in monitor mode: audited, never sent
+Which ledger statuses allow a pause or a resume comes from the one transition table
+(stockguard.domain.ledger.TRANSITIONS), the same the ledger adapters enforce.
 """
 
 from __future__ import annotations
@@ -21,17 +24,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from stockguard.domain.ads import AdEntity, EntityState
-from stockguard.domain.decisions import Action, Decision, Reason
-from stockguard.domain.ledger import LedgerEntry, LedgerStatus
+from stockguard.domain.decisions import Action, Decision, Effect, Reason
+from stockguard.domain.ledger import PENDING, TRANSITIONS, LedgerEntry, LedgerStatus, Transition
 from stockguard.policy.assess import Verdict, assess_entity
 from stockguard.policy.config import Mode, ProductRules, StockGuardConfig
 from stockguard.policy.product import ProductState
 
-_PENDING = (LedgerStatus.PAUSE_PENDING, LedgerStatus.RESUME_PENDING)
-# Ledger states from which the ledger accepts a pause intent (stockguard.state.ledger.intend_pause).
-_PAUSABLE = (None, LedgerStatus.RELEASED, LedgerStatus.PAUSE_PENDING)
-# ... and a resume intent (intend_resume): StockGuard holds the pause.
-_RESUMABLE = (LedgerStatus.PAUSED, LedgerStatus.RESUME_PENDING)
+_PAUSABLE = TRANSITIONS[Transition.INTEND_PAUSE]  # the statuses the ledger takes a pause intent from
+_RESUMABLE = TRANSITIONS[Transition.INTEND_RESUME]  # ... and a resume intent (StockGuard holds the pause)
 
 
 @dataclass(frozen=True)
@@ -59,8 +59,8 @@ class _Subject:
     def status(self) -> LedgerStatus | None:
         return self.entry.status if self.entry else None
 
-    def keep(self, reason: Reason, asin: str | None = None, retry_at: datetime | None = None) -> Decision:
-        return Decision(entity=self.entity, action=Action.KEEP, reason=reason, asin=asin or self.asins[0], retry_at=retry_at)
+    def keep(self, reason: Reason, asin: str | None = None, *, effect: Effect = Effect.NONE, retry_at: datetime | None = None) -> Decision:
+        return Decision(entity=self.entity, action=Action.KEEP, reason=reason, asin=asin or self.asins[0], effect=effect, retry_at=retry_at)
 
 
 def decide(
@@ -115,7 +115,7 @@ def _decide_one(ctx: _Context, entity: AdEntity, now: datetime) -> Decision:
     if s.status is LedgerStatus.OVERRIDDEN:
         # The operator took over this episode: hands off until every pause condition has cleared.
         if verdict.back:
-            return s.keep(Reason.CONDITIONS_CLEARED, _back_driver(s))
+            return s.keep(Reason.CONDITIONS_CLEARED, _back_driver(s), effect=Effect.RELEASE)
         return s.keep(Reason.OPERATOR_OVERRIDE, _out_driver(s))
     if entity.state is EntityState.ENABLED:
         return _decide_enabled(ctx, s)
@@ -126,8 +126,8 @@ def _decide_enabled(ctx: _Context, s: _Subject) -> Decision:
     v = s.verdict
     if s.status is LedgerStatus.PAUSED:
         # We paused it, yet it is enabled: the operator re-enabled it (seen by the index or a re-read).
-        return s.keep(Reason.OPERATOR_OVERRIDE, _out_driver(s))
-    if s.status not in _PAUSABLE:
+        return s.keep(Reason.OPERATOR_OVERRIDE, _out_driver(s), effect=Effect.MARK_OVERRIDDEN)
+    if not _PAUSABLE.allows(s.status):
         return s.keep(Reason.NO_CHANGE)  # RESUME_PENDING: our resume is in flight; the caller reconciles
     if v.out:
         assert v.pause_reason is not None
@@ -154,7 +154,7 @@ def _decide_paused(ctx: _Context, s: _Subject) -> Decision:
         return s.keep(Reason.STOCK_UNKNOWN)
     if not v.back:
         return s.keep(Reason.HYSTERESIS, (v.between_asins or v.out_asins)[0])
-    if s.status not in _RESUMABLE:
+    if not _RESUMABLE.allows(s.status):
         return s.keep(Reason.NO_CHANGE, _back_driver(s))  # PAUSE_PENDING: the caller reconciles first
     if ctx.config.mode is Mode.PAUSE_ONLY:
         return s.keep(Reason.PAUSE_ONLY_MODE, _back_driver(s))
@@ -188,8 +188,8 @@ def _resume_reason(s: _Subject) -> Reason:
 def _change(ctx: _Context, s: _Subject, action: Action, reason: Reason, asin: str) -> Decision:
     """A pause or resume, unless the entity changed state less than dwell_minutes ago."""
     entry = s.entry
-    if entry is not None and entry.status not in _PENDING and entry.last_change_at is not None:
+    if entry is not None and entry.status not in PENDING and entry.last_change_at is not None:
         retry_at = entry.last_change_at + timedelta(minutes=ctx.config.dwell_minutes)
         if s.now < retry_at:
-            return s.keep(Reason.DWELL_TIME, asin, retry_at=retry_at)
+            return s.keep(Reason.DWELL_TIME, asin, effect=Effect.WAIT, retry_at=retry_at)
     return Decision(entity=s.entity, action=action, reason=reason, asin=asin, monitor_only=ctx.config.mode is Mode.MONITOR)

@@ -2,7 +2,7 @@
 idempotent subscribe logic behind `stockguard subscribe` (see README.md in this folder)."""
 
 from stockguard.spapi.credentials import SpApiCredentials, load_from_file, load_from_secret
-from stockguard.spapi.errors import CredentialsError, SpApiAuthError, SpApiConflictError, SpApiError
+from stockguard.spapi.errors import CredentialsError, SpApiAuthError, SpApiConflictError, SpApiError, SpApiRetryableError
 from stockguard.spapi.notifications_api import NotificationsApi
 from stockguard.spapi.plan import NotificationType, SubscribePlan, build_plan
 from stockguard.spapi.regions import LWA_TOKEN_URL, SpApiRegion, resolve_region
@@ -18,6 +18,7 @@ __all__ = [
     "SpApiCredentials",
     "SpApiError",
     "SpApiRegion",
+    "SpApiRetryableError",
     "StepResult",
     "SubscribePlan",
     "build_plan",

@@ -1,18 +1,33 @@
-"""Errors of the SP-API client. Messages never contain credentials or tokens."""
+"""Errors of the SP-API client: the SP-API names of the shared Amazon error hierarchy (stockguard.amazon.errors).
+
+Messages never contain credentials or tokens.
+"""
 
 from __future__ import annotations
 
+from stockguard.amazon.errors import AmazonApiAuthError, AmazonApiError, AmazonApiRetryableError, scrub
+from stockguard.amazon.lwa import LwaErrorTypes
 
-class SpApiError(Exception):
+__all__ = [
+    "LWA_ERRORS",
+    "CredentialsError",
+    "SpApiAuthError",
+    "SpApiConflictError",
+    "SpApiError",
+    "SpApiRetryableError",
+    "scrub",
+]
+
+
+class SpApiError(AmazonApiError):
     """An SP-API or LWA call failed for good (or after its retries)."""
 
-    def __init__(self, message: str, *, status: int | None = None, code: str = "") -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
+
+class SpApiRetryableError(SpApiError, AmazonApiRetryableError):
+    """Throttled, 5xx or unreachable after the transport's retries: running set-up again later may work."""
 
 
-class SpApiAuthError(SpApiError):
+class SpApiAuthError(SpApiError, AmazonApiAuthError):
     """Login with Amazon refused the credentials: nothing else can work, so the run stops."""
 
 
@@ -24,9 +39,5 @@ class SpApiConflictError(SpApiError):
     """HTTP 409: the resource already exists. Set-up treats it as "look the existing one up"."""
 
 
-def scrub(text: str, secrets: list[str]) -> str:
-    """Replace every known secret value in text (a last guard: servers may echo what they were sent)."""
-    for value in secrets:
-        if value and len(value) >= 4:
-            text = text.replace(value, "***")
-    return text
+# Only a refusal stops `stockguard subscribe` (SpApiAuthError); an unavailable LWA fails the one step.
+LWA_ERRORS = LwaErrorTypes(refused=SpApiAuthError, unavailable=SpApiRetryableError, failed=SpApiError)

@@ -15,8 +15,9 @@ from urllib.parse import quote
 import httpx
 from pydantic import SecretStr, ValidationError
 
+from stockguard.amazon.retry import RETRYABLE_STATUS
 from stockguard.spapi.credentials import SpApiCredentials
-from stockguard.spapi.errors import SpApiConflictError, SpApiError, scrub
+from stockguard.spapi.errors import SpApiConflictError, SpApiError, SpApiRetryableError, scrub
 from stockguard.spapi.lwa import LwaTokens
 from stockguard.spapi.models import Destination, Subscription
 from stockguard.spapi.regions import LWA_TOKEN_URL
@@ -115,7 +116,7 @@ class NotificationsApi:
             raise _NotFound()
         if response.status_code >= 300:
             message = self._error_message(operation, family, response, token)
-            error_type = SpApiConflictError if response.status_code == 409 else SpApiError
+            error_type = _error_type(response.status_code)
             raise error_type(message, status=response.status_code, code=_first_code(response))
         try:
             data = response.json()
@@ -146,6 +147,13 @@ class NotificationsApi:
 
 class _NotFound(Exception):
     pass
+
+
+def _error_type(status: int) -> type[SpApiError]:
+    """409 is looked up by set-up; 429/5xx (still so after the transport's retries) may work on a later run."""
+    if status == 409:
+        return SpApiConflictError
+    return SpApiRetryableError if status in RETRYABLE_STATUS else SpApiError
 
 
 def _errors(response: httpx.Response) -> list[dict[str, Any]]:

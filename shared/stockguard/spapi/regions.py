@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
+from stockguard.amazon.lwa import LWA_TOKEN_URL  # one LWA host serves the SP-API of every region
+
+__all__ = ["LWA_TOKEN_URL", "REGIONS", "SpApiRegion", "resolve_region"]
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,10 @@
-"""HTTP for SP-API and LWA: one httpx client, a fixed user-agent, and a small retry on 429 / 5xx.
+"""HTTP for SP-API and LWA: one httpx client, a fixed user-agent, and the shared retry policy
+(stockguard.amazon.retry) tuned to the Notifications API.
 
-The Notifications API allows 1 request per second (burst 5), so a retry simply waits one second;
-nothing reads Retry-After or rate-limit headers. `sleep` is injected so tests never wait.
+The Notifications API allows 1 request per second (burst 5), so a retry waits one second (a fixed
+backoff, no jitter) unless a 429 says otherwise in Retry-After. Unlike the Ads API, the last 429/5xx
+answer is handed back after the final attempt: its error body makes the message the operator reads.
+`sleep` is injected so tests never wait.
 """
 
 from __future__ import annotations
@@ -13,10 +16,12 @@ from typing import Any
 
 import httpx
 
-from stockguard.spapi.errors import SpApiError
+from stockguard.amazon.retry import RETRYABLE_STATUS, RetriesExhausted, RetryEvent, RetryPolicy, send_with_retries
+from stockguard.spapi.errors import SpApiRetryableError
+
+__all__ = ["RETRYABLE_STATUS", "USER_AGENT", "Transport"]
 
 USER_AGENT = "stockguard/0.1 (Language=Python)"
-RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
 
 log = logging.getLogger("stockguard.spapi")
 
@@ -32,8 +37,7 @@ class Transport:
         timeout: float = 15.0,
     ) -> None:
         self._client = client or httpx.Client(timeout=timeout, headers={"user-agent": USER_AGENT})
-        self._max_attempts = max(1, max_attempts)
-        self._retry_delay = retry_delay
+        self._policy = RetryPolicy.fixed(retry_delay, max_attempts=max(1, max_attempts))
         self._sleep = sleep
 
     def close(self) -> None:
@@ -42,19 +46,25 @@ class Transport:
     def send(self, method: str, url: str, *, operation: str, headers: dict[str, str] | None = None, **kwargs: Any) -> httpx.Response:
         """The final response (possibly still a 429/5xx after the last attempt); raises only when the host is unreachable."""
         headers = {"user-agent": USER_AGENT, **(headers or {})}
-        for attempt in range(1, self._max_attempts + 1):
-            try:
-                response = self._client.request(method, url, headers=headers, **kwargs)
-            except httpx.TransportError as exc:
-                log.debug("%s: %s %s failed (%s), attempt %d", operation, method, _path(url), type(exc).__name__, attempt)
-                if attempt == self._max_attempts:
-                    raise SpApiError(f"{operation}: cannot reach {_host(url)} ({type(exc).__name__})") from None
-            else:
-                log.debug("%s: %s %s -> %d, attempt %d", operation, method, _path(url), response.status_code, attempt)
-                if response.status_code not in RETRYABLE_STATUS or attempt == self._max_attempts:
-                    return response
-            self._sleep(self._retry_delay)
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        def observe(event: RetryEvent) -> None:
+            if event.kind == "error":
+                log.debug("%s: %s %s failed (%s), attempt %d", operation, method, _path(url), event.reason, event.failures + 1)
+            elif event.kind == "answer":
+                log.debug("%s: %s %s -> %d, attempt %d", operation, method, _path(url), event.status, event.failures + 1)
+
+        try:
+            # No per-attempt timeout (no budget here): the httpx client's own timeout applies.
+            return send_with_retries(
+                lambda _timeout: self._client.request(method, url, headers=headers, **kwargs),
+                policy=self._policy,
+                sleep=self._sleep,
+                observe=observe,
+            )
+        except RetriesExhausted as stop:
+            if stop.response is not None:
+                return stop.response
+            raise SpApiRetryableError(f"{operation}: cannot reach {_host(url)} ({stop.reason})") from None
 
 
 def _path(url: str) -> str:

@@ -13,6 +13,7 @@ from boto3.dynamodb.conditions import Key
 from pydantic import BaseModel, ConfigDict
 
 from stockguard.clock import iso, utcnow
+from stockguard.domain.outcomes import Outcome
 from stockguard.state.dynamo import from_dynamo, get_table, to_dynamo, ttl_epoch
 
 
@@ -31,9 +32,25 @@ class AuditEntry(BaseModel):
     to_state: str
     reason: str
     notification_id: str
-    result: str  # applied | failed | throttled | monitor | skipped
+    result: Outcome  # the one outcome vocabulary (stockguard.domain.outcomes), stored as its value
     error: str = ""
     skus: tuple[str, ...] = ()
+
+
+def audit_item(entry: AuditEntry, *, now: datetime, ttl_days: float) -> dict:
+    """The stored item of an entry: its key (the same key means the same decision, so writing it again
+    overwrites it), the by_day index key and the TTL. Public: the in-memory audit log stores the same items."""
+    entity = f"{entry.profile_id}#{entry.ad_product}#{entry.entity_type}#{entry.entity_id}"
+    item = entry.model_dump(mode="json")
+    item.update(
+        pk=f"{entry.marketplace_id}#{entry.asin}",
+        sk=f"{iso(entry.at)}#{entity}#{entry.notification_id}#{entry.result}",
+        day=iso(entry.at)[:10],
+        recorded_at=iso(now),
+        expires_at=ttl_epoch(now, days=ttl_days),
+        skus=list(entry.skus),
+    )
+    return to_dynamo(item)
 
 
 class AuditLog:
@@ -45,17 +62,7 @@ class AuditLog:
         now = utcnow()
         with self._table.batch_writer(overwrite_by_pkeys=["pk", "sk"]) as writer:
             for entry in entries:
-                entity = f"{entry.profile_id}#{entry.ad_product}#{entry.entity_type}#{entry.entity_id}"
-                item = entry.model_dump(mode="json")
-                item.update(
-                    pk=f"{entry.marketplace_id}#{entry.asin}",
-                    sk=f"{iso(entry.at)}#{entity}#{entry.notification_id}#{entry.result}",
-                    day=iso(entry.at)[:10],
-                    recorded_at=iso(now),
-                    expires_at=ttl_epoch(now, days=self._ttl_days),
-                    skus=list(entry.skus),
-                )
-                writer.put_item(Item=to_dynamo(item))
+                writer.put_item(Item=audit_item(entry, now=now, ttl_days=self._ttl_days))
 
     def for_asin(self, marketplace_id: str, asin: str, *, limit: int = 20) -> list[AuditEntry]:
         response = self._table.query(KeyConditionExpression=Key("pk").eq(f"{marketplace_id}#{asin}"), ScanIndexForward=False, Limit=limit)

@@ -15,6 +15,12 @@ from stockguard.clock import iso
 from stockguard.state.dynamo import batch_get, get_table, ttl_epoch
 
 
+def dedup_item(notification_id: str, *, now: datetime, ttl_days: float) -> dict:
+    """The item marking a notification processed; DynamoDB's TTL deletes it `ttl_days` after `now`.
+    Public: the in-memory dedup store keeps the same items."""
+    return {"pk": f"N#{notification_id}", "processed_at": iso(now), "expires_at": ttl_epoch(now, days=ttl_days)}
+
+
 class DedupRepository:
     def __init__(self, table_name: str, *, ttl_days: float = 14) -> None:
         self._name = table_name
@@ -30,6 +36,4 @@ class DedupRepository:
         """One BatchWriteItem per 25 ids (boto3's batch writer also resends what DynamoDB leaves unprocessed)."""
         with self._table.batch_writer(overwrite_by_pkeys=["pk"]) as writer:
             for notification_id in sorted(set(notification_ids)):
-                writer.put_item(
-                    Item={"pk": f"N#{notification_id}", "processed_at": iso(now), "expires_at": ttl_epoch(now, days=self._ttl_days)}
-                )
+                writer.put_item(Item=dedup_item(notification_id, now=now, ttl_days=self._ttl_days))

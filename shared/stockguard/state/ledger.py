@@ -24,7 +24,7 @@ from botocore.exceptions import ClientError
 from stockguard.clock import iso, parse_iso, utcnow
 from stockguard.domain.ads import AdProduct, EntityRef, EntityType
 from stockguard.domain.decisions import Action
-from stockguard.domain.ledger import LedgerEntry, LedgerStatus
+from stockguard.domain.ledger import TRANSITIONS, LedgerEntry, LedgerStatus, Transition
 from stockguard.state.dynamo import backoff_seconds, batch_get, from_dynamo, get_table, is_conditional_failure, scan_all
 
 logger = logging.getLogger(__name__)
@@ -59,7 +59,8 @@ def _ref_from_pk(pk: str) -> EntityRef:
     return EntityRef(profile_id=profile_id, ad_product=AdProduct(ad_product), entity_type=EntityType(entity_type), entity_id=entity_id)
 
 
-def _entry(item: dict) -> LedgerEntry:
+def ledger_entry(item: dict) -> LedgerEntry:
+    """A stored ledger item as a LedgerEntry (public: the in-memory ledger stores the same items)."""
     item = from_dynamo(item)
     return LedgerEntry(
         ref=_ref_from_pk(item["pk"]),
@@ -89,12 +90,12 @@ class LedgerRepository:
 
     def get_many(self, refs: Iterable[EntityRef]) -> dict[str, LedgerEntry]:
         """Entries by ref id (absent: no entry); one BatchGetItem per 100 refs (stockguard.state.dynamo.batch_get)."""
-        entries = (_entry(item) for item in batch_get(self._name, [{"pk": i} for i in sorted({r.id for r in refs})]))
+        entries = (ledger_entry(item) for item in batch_get(self._name, [{"pk": i} for i in sorted({r.id for r in refs})]))
         return {entry.ref.id: entry for entry in entries}
 
     def get(self, ref: EntityRef) -> LedgerEntry | None:
         item = self._table.get_item(Key={"pk": ref.id}, ConsistentRead=True).get("Item")
-        return _entry(item) if item else None
+        return ledger_entry(item) if item else None
 
     def all_held(self) -> list[LedgerEntry]:
         """Entries whose pause StockGuard holds (for the index sync's operator-override check)."""
@@ -104,30 +105,30 @@ class LedgerRepository:
             ExpressionAttributeNames={"#s": "status"},
             ExpressionAttributeValues={":p": LedgerStatus.PAUSED.value},
         )
-        return [_entry(i) for i in items]
+        return [ledger_entry(i) for i in items]
 
     # -- transitions (each returns False when the condition did not hold) -------------------------
     def intend_pause(self, ref: EntityRef, *, asin: str, reason: str, notification_id: str, now: datetime) -> bool:
-        return self._transition(ref, **_pause_intent(asin, reason, notification_id, now))
+        return self._transition(ref, **pause_intent(asin, reason, notification_id, now))
 
     def confirm_pause(self, ref: EntityRef, *, now: datetime) -> bool:
-        return self._transition(ref, **_confirm_pause(now))
+        return self._transition(ref, **pause_confirmation(now))
 
     def cancel_pause(self, ref: EntityRef) -> bool:
-        return self._transition(ref, **_cancel_pause())
+        return self._transition(ref, **pause_cancellation())
 
     def intend_resume(self, ref: EntityRef, *, asin: str, reason: str, notification_id: str, now: datetime) -> bool:
-        return self._transition(ref, **_resume_intent(asin, reason, notification_id, now))
+        return self._transition(ref, **resume_intent(asin, reason, notification_id, now))
 
     def confirm_resume(self, ref: EntityRef, *, now: datetime) -> bool:
-        return self._transition(ref, **_confirm_resume(now))
+        return self._transition(ref, **resume_confirmation(now))
 
     def cancel_resume(self, ref: EntityRef) -> bool:
-        return self._transition(ref, **_cancel_resume())
+        return self._transition(ref, **resume_cancellation())
 
     def mark_overridden(self, ref: EntityRef, *, now: datetime) -> bool:
         """The operator re-enabled what StockGuard paused: hands off for the rest of the episode."""
-        return self._transition(ref, allowed_from=(LedgerStatus.PAUSED,), to=LedgerStatus.OVERRIDDEN, extra={"overridden_at": iso(now)})
+        return self._transition(ref, **override(now))
 
     def release(self, ref: EntityRef, *, now: datetime, reason: str = "operator_override") -> bool:
         """End an overridden episode without touching the entity; `reason` says why it was released.
@@ -135,28 +136,26 @@ class LedgerRepository:
         Every caller ends an operator's episode (re-enabled during the pause), so the default is truthful.
         Overwriting the pause reason is safe: it is read only while a pause is held or pending, and the next
         pause intent writes it again."""
-        return self._transition(
-            ref, allowed_from=(LedgerStatus.OVERRIDDEN,), to=LedgerStatus.RELEASED, extra={"released_at": iso(now), "reason": reason}
-        )
+        return self._transition(ref, **release_of_override(now, reason))
 
     # -- many entities per call (TransactWriteItems) ------------------------------------------------
     def intend_many(self, action: Action, intents: Iterable[Intent]) -> set[str]:
         """intend_pause (action PAUSE) or intend_resume (RESUME) for each intent; the ref ids that took it."""
-        pausing = _direction(action)
+        pausing = direction(action)
         specs = {
-            i.ref.id: self._spec(i.ref, **(_pause_intent if pausing else _resume_intent)(i.asin, i.reason, i.notification_id, i.now))
+            i.ref.id: self._spec(i.ref, **(pause_intent if pausing else resume_intent)(i.asin, i.reason, i.notification_id, i.now))
             for i in intents
         }
         return self._transact(specs)
 
     def confirm_many(self, action: Action, confirmations: Iterable[tuple[EntityRef, datetime]]) -> set[str]:
         """confirm_pause / confirm_resume of each (ref, event time of the change); the ref ids confirmed."""
-        make = _confirm_pause if _direction(action) else _confirm_resume
+        make = pause_confirmation if direction(action) else resume_confirmation
         return self._transact({ref.id: self._spec(ref, **make(now)) for ref, now in confirmations})
 
     def cancel_many(self, action: Action, refs: Iterable[EntityRef]) -> set[str]:
         """cancel_pause / cancel_resume of each ref; the ref ids whose intent was cancelled."""
-        make = _cancel_pause if _direction(action) else _cancel_resume
+        make = pause_cancellation if direction(action) else resume_cancellation
         return self._transact({ref.id: self._spec(ref, **make()) for ref in refs})
 
     def _transact(self, specs: dict[str, dict[str, Any]], *, sleep: Callable[[float], None] | None = None) -> set[str]:
@@ -256,45 +255,56 @@ class LedgerRepository:
 
 
 # -- the transitions, as arguments of LedgerRepository._spec (one definition for both forms) ---------
-def _direction(action: Action) -> bool:
+# Public: each returns allowed_from (the statuses the entry may be in; allow_missing: or no entry), to (the
+# new status) and extra (attributes set with it). The statuses come from the domain's one transition table
+# (stockguard.domain.ledger.TRANSITIONS), which the policy decides with too; the in-memory ledger
+# (stockguard_dev.memory) applies these same definitions, so both backends accept and refuse exactly the
+# same transitions.
+def direction(action: Action) -> bool:
     """True for a pause, False for a resume; KEEP has no ledger transition."""
     if action not in (Action.PAUSE, Action.RESUME):
         raise ValueError(f"no ledger transition for {action!r}")
     return action is Action.PAUSE
 
 
-def _pause_intent(asin: str, reason: str, notification_id: str, now: datetime) -> dict[str, Any]:
-    return {
-        "allowed_from": (LedgerStatus.RELEASED, LedgerStatus.PAUSE_PENDING),
-        "allow_missing": True,
-        "to": LedgerStatus.PAUSE_PENDING,
-        "extra": {"asin": asin, "reason": reason, "notification_id": notification_id, **_intent(asin, reason, notification_id, now)},
-    }
+def _rule(transition: Transition, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    rule = TRANSITIONS[transition]
+    spec: dict[str, Any] = {"allowed_from": rule.statuses, "to": rule.to}
+    if rule.allows_missing:
+        spec["allow_missing"] = True
+    if extra:
+        spec["extra"] = extra
+    return spec
 
 
-def _resume_intent(asin: str, reason: str, notification_id: str, now: datetime) -> dict[str, Any]:
-    return {
-        "allowed_from": (LedgerStatus.PAUSED, LedgerStatus.RESUME_PENDING),
-        "to": LedgerStatus.RESUME_PENDING,
-        "extra": {"resume_notification_id": notification_id, **_intent(asin, reason, notification_id, now)},
-    }
+def pause_intent(asin: str, reason: str, notification_id: str, now: datetime) -> dict[str, Any]:
+    extra = {"asin": asin, "reason": reason, "notification_id": notification_id, **_intent(asin, reason, notification_id, now)}
+    return _rule(Transition.INTEND_PAUSE, extra)
 
 
-def _confirm_pause(now: datetime) -> dict[str, Any]:
-    return {
-        "allowed_from": (LedgerStatus.PAUSE_PENDING,),
-        "to": LedgerStatus.PAUSED,
-        "extra": {"last_change_at": iso(now), "paused_at": iso(now)},
-    }
+def resume_intent(asin: str, reason: str, notification_id: str, now: datetime) -> dict[str, Any]:
+    return _rule(Transition.INTEND_RESUME, {"resume_notification_id": notification_id, **_intent(asin, reason, notification_id, now)})
 
 
-def _confirm_resume(now: datetime) -> dict[str, Any]:
-    return {"allowed_from": (LedgerStatus.RESUME_PENDING,), "to": LedgerStatus.RELEASED, "extra": {"last_change_at": iso(now)}}
+def pause_confirmation(now: datetime) -> dict[str, Any]:
+    return _rule(Transition.CONFIRM_PAUSE, {"last_change_at": iso(now), "paused_at": iso(now)})
 
 
-def _cancel_pause() -> dict[str, Any]:
-    return {"allowed_from": (LedgerStatus.PAUSE_PENDING,), "to": LedgerStatus.RELEASED}
+def resume_confirmation(now: datetime) -> dict[str, Any]:
+    return _rule(Transition.CONFIRM_RESUME, {"last_change_at": iso(now)})
 
 
-def _cancel_resume() -> dict[str, Any]:
-    return {"allowed_from": (LedgerStatus.RESUME_PENDING,), "to": LedgerStatus.PAUSED}
+def pause_cancellation() -> dict[str, Any]:
+    return _rule(Transition.CANCEL_PAUSE)
+
+
+def resume_cancellation() -> dict[str, Any]:
+    return _rule(Transition.CANCEL_RESUME)
+
+
+def override(now: datetime) -> dict[str, Any]:
+    return _rule(Transition.MARK_OVERRIDDEN, {"overridden_at": iso(now)})
+
+
+def release_of_override(now: datetime, reason: str) -> dict[str, Any]:
+    return _rule(Transition.RELEASE, {"released_at": iso(now), "reason": reason})

@@ -44,7 +44,9 @@ def product_pk(product: ProductKey) -> str:
     return f"P#{product.account_id}#{product.marketplace_id}#{product.asin}"
 
 
-def _order_key(event_time: datetime, notification_id: str) -> str:
+def order_key(event_time: datetime, notification_id: str) -> str:
+    """The ordering of facts of one source: event time, then notification id (a deterministic tie-break).
+    Public because every fact store (DynamoDB and in-memory) must order by exactly this key."""
     return f"{iso(event_time)}#{notification_id}"
 
 
@@ -86,22 +88,22 @@ class StockRepository:
     # -- writes ---------------------------------------------------------------------------------
     def record_stock(self, fact: StockFact) -> bool:
         """Store the fact if it is newer than the stored one. Returns False for a stale or repeated fact."""
-        return (source_of(fact), _order_key(fact.event_time, fact.notification_id)) in self.record(fact.product, [fact]).stored
+        return (source_of(fact), order_key(fact.event_time, fact.notification_id)) in self.record(fact.product, [fact]).stored
 
     def record_offer(self, fact: OfferFact) -> bool:
         """Store a Featured Offer fact if newer. An 'unknown' fact (featured None) never replaces a known one."""
-        return (OFFER, _order_key(fact.event_time, fact.notification_id)) in self.record(fact.product, [fact]).stored
+        return (OFFER, order_key(fact.event_time, fact.notification_id)) in self.record(fact.product, [fact]).stored
 
     def record(self, product: ProductKey, facts: Iterable[Fact]) -> Recorded:
         """Store the newest fact of each source among `facts` (all of `product`) where it is newer than
         the stored one: one conditional UpdateItem, which also returns every fact of the product."""
-        pending = _newest_per_source(facts)
+        pending = newest_per_source(facts)
         if not pending:
             return Recorded(facts=None)
         item, stored = self._merge(product, pending)
         if item.get("layout") != LAYOUT:
             item = self._upgrade(product, item)
-        return Recorded(facts=_product_facts(product, item), stored=frozenset(stored))
+        return Recorded(facts=product_facts(product, item), stored=frozenset(stored))
 
     # -- reads ----------------------------------------------------------------------------------
     def load(self, product: ProductKey) -> ProductFacts:
@@ -118,7 +120,7 @@ class StockRepository:
             item = items.get(product_pk(product))
             if item is None or item.get("layout") != LAYOUT:
                 item = self._upgrade(product, item) if upgrade else _fold(item or {}, self._legacy(product))
-            found[product_id] = _product_facts(product, item)
+            found[product_id] = product_facts(product, item)
         return found
 
     # -- internals ------------------------------------------------------------------------------
@@ -143,7 +145,7 @@ class StockRepository:
                 if not is_conditional_failure(error):
                     raise
                 current = from_wire(getattr(error, "response", {}).get("Item")) or {}
-                pending = {s: (k, v) for s, (k, v) in pending.items() if _is_newer(k, current.get(s))}
+                pending = {s: (k, v) for s, (k, v) in pending.items() if is_newer(k, current.get(s))}
         raise RuntimeError(f"conditional merge of {product.id} did not settle")  # cannot happen: see above
 
     def _upgrade(self, product: ProductKey, current: dict[str, Any] | None) -> dict[str, Any]:
@@ -151,7 +153,7 @@ class StockRepository:
 
         `current`: the item as last seen; old items that are not newer than its sources are left out
         beforehand (the write's condition still decides, so a stale `current` is harmless)."""
-        legacy = {s: (k, v) for s, (k, v) in self._legacy(product).items() if _is_newer(k, (current or {}).get(s))}
+        legacy = {s: (k, v) for s, (k, v) in self._legacy(product).items() if is_newer(k, (current or {}).get(s))}
         item, _ = self._merge(product, legacy, mark=True)
         return item
 
@@ -161,13 +163,13 @@ class StockRepository:
         return dict(_legacy_source(i) for i in items if i["sk"] != FACTS_SK)
 
 
-def _newest_per_source(facts: Iterable[Fact]) -> dict[str, tuple[str, dict]]:
+def newest_per_source(facts: Iterable[Fact]) -> dict[str, tuple[str, dict]]:
     """source -> (order_key, stored value) of the newest fact of each source; unknown offers left out."""
     newest: dict[str, tuple[str, dict]] = {}
     for fact in facts:
         if isinstance(fact, OfferFact) and fact.featured is None:
             continue
-        key = _order_key(fact.event_time, fact.notification_id)
+        key = order_key(fact.event_time, fact.notification_id)
         source = source_of(fact)
         if source not in newest or newest[source][0] < key:
             newest[source] = (key, _encode(fact, key))
@@ -223,7 +225,8 @@ def _update_arguments(product: ProductKey, pending: dict[str, tuple[str, dict]],
     return arguments
 
 
-def _is_newer(order_key: str, stored: Any) -> bool:
+def is_newer(order_key: str, stored: Any) -> bool:
+    """Whether a fact with `order_key` may replace the stored source value (absent counts as older)."""
     return not isinstance(stored, dict) or str(stored.get("order_key", "")) < order_key
 
 
@@ -240,12 +243,13 @@ def _fold(item: dict[str, Any], legacy: dict[str, tuple[str, dict]]) -> dict[str
     """`item` with each legacy source that is newer than its own (in memory: the read-only upgrade)."""
     folded = dict(item)
     for source, (order_key, value) in legacy.items():
-        if _is_newer(order_key, folded.get(source)):
+        if is_newer(order_key, folded.get(source)):
             folded[source] = from_dynamo(value)
     return folded
 
 
-def _product_facts(product: ProductKey, item: dict[str, Any]) -> ProductFacts:
+def product_facts(product: ProductKey, item: dict[str, Any]) -> ProductFacts:
+    """Decode a product item (source attribute -> stored value, plain Python) into ProductFacts."""
     stock: list[StockFact] = []
     offer: OfferFact | None = None
     for name in sorted(item):  # FBA#{sku}... < ITEM: the order of the first layout's sort keys

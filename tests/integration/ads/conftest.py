@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from stockguard.ads import AdsApiClient, AdsCredentials, clear_token_cache
-from stockguard.simulator import DEMO_CATALOG_PATH, AdsSimulator, load_catalog
+from stockguard_dev.simulator import DEMO_CATALOG_PATH, AdsSimulator, load_catalog
 from tests.integration.ads.support import CREDS, RNG, Harness
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stockguard.ads import AdsApiClient, AdsCredentials
-from stockguard.simulator import DEMO_CATALOG_PATH, AdsSimulator
+from stockguard_dev.simulator import DEMO_CATALOG_PATH, AdsSimulator
 
 US_SELLER = "1111111111111111"
 DE_SELLER = "2222222222222222"

@@ -7,7 +7,7 @@ from collections import Counter
 
 from stockguard.ads.port import Region
 from stockguard.domain.ads import AdProduct, EntityState, EntityType
-from stockguard.simulator import FaultRule
+from stockguard_dev.simulator import FaultRule
 from tests.integration.ads.support import US_SELLER
 
 SD_ADS = ["800000000000001", "800000000000002"]

@@ -23,24 +23,28 @@ from stockguard.ads import (
 )
 from stockguard.ads.port import Region
 from stockguard.domain.ads import AdProduct, EntityState, EntityType
-from stockguard.simulator import FaultRule
+from stockguard_dev.simulator import FaultRule
 from tests.integration.ads.support import CLIENT_ID, CREDS, REFRESH, SECRET, US_SELLER
 
 SECRET_JSON = json.dumps({"client_id": CLIENT_ID, "client_secret": SECRET, "refresh_token": REFRESH})
 
 
 @pytest.mark.parametrize("region", list(Region))
-def test_environment_overrides_replace_every_regional_host(sim, monkeypatch, region):
-    monkeypatch.setenv("ADS_API_ENDPOINT", sim.base_url + "/")
-    monkeypatch.setenv("LWA_TOKEN_ENDPOINT", sim.token_url)
-    client = AdsApiClient(CREDS, sleep=lambda s: None)
+def test_endpoint_overrides_replace_every_regional_host(sim, region):
+    # Given a client built with the simulator's hosts as overrides (by value: runtime passes the template's)
+    client = AdsApiClient(CREDS, api_endpoint=sim.base_url + "/", token_endpoint=sim.token_url, sleep=lambda s: None)
+    # When listing the profiles of any region, then only the simulator is asked
     assert {p.region for p in client.list_profiles(region)} == {region}
     assert [r.path for r in sim.requests] == ["/auth/o2/token", "/v2/profiles"]
 
 
-def test_explicit_endpoints_win_over_the_environment(sim, monkeypatch):
-    monkeypatch.setenv("ADS_API_ENDPOINT", "http://127.0.0.1:9")
-    monkeypatch.setenv("LWA_TOKEN_ENDPOINT", "http://127.0.0.1:9/auth/o2/token")
+def test_the_environment_is_never_read(sim, monkeypatch):
+    # Given the old override variables pointing at the simulator
+    monkeypatch.setenv("ADS_API_ENDPOINT", sim.base_url)
+    monkeypatch.setenv("LWA_TOKEN_ENDPOINT", sim.token_url)
+    # When a client is built without overrides, then it talks to Amazon's hosts, not to the simulator
+    assert AdsApiClient(CREDS)._endpoints.api(Region.NA) == "https://advertising-api.amazon.com"
+    # And explicit endpoints are what a client uses
     client = AdsApiClient(CREDS, endpoints=Endpoints(sim.base_url, sim.token_url))
     assert client.list_profiles(Region.NA)
 

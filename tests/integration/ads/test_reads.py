@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from stockguard.ads.port import Region
 from stockguard.domain.ads import AdProduct, EntityState, EntityType
-from stockguard.simulator import AdsSimulator
+from stockguard_dev.simulator import AdsSimulator
 from tests.integration.ads.support import CLIENT_ID, DE_SELLER, US_SELLER, US_VENDOR, demo_catalog
 
 SP_AD = "application/vnd.spProductAd.v3+json"

@@ -13,7 +13,7 @@ import pytest
 from stockguard.ads import AdsApiClient, AdsApiError, AdsApiRetryableError, TimeBudget
 from stockguard.ads.port import Outcome, Region
 from stockguard.domain.ads import AdProduct, EntityState, EntityType
-from stockguard.simulator import FaultRule
+from stockguard_dev.simulator import FaultRule
 from tests.integration.ads.scripted_server import ScriptedServer
 from tests.integration.ads.support import CREDS, DE_SELLER, US_SELLER
 

@@ -9,7 +9,7 @@ import pytest
 from stockguard.ads import AdsApiAuthError, AdsApiClient, AdsApiError, AdsApiRetryableError, AdsApiTokenUnavailableError, AdsCredentials
 from stockguard.ads.port import Region
 from stockguard.domain.ads import AdProduct
-from stockguard.simulator import DEMO_CATALOG_PATH, AdsSimulator, FaultRule, load_catalog
+from stockguard_dev.simulator import DEMO_CATALOG_PATH, AdsSimulator, FaultRule, load_catalog
 from tests.integration.ads.support import CLIENT_ID, CREDS, REFRESH, SECRET, US_SELLER
 
 

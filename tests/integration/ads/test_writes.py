@@ -8,7 +8,7 @@ import pytest
 
 from stockguard.ads.port import Outcome, Region
 from stockguard.domain.ads import AdProduct, EntityState, EntityType
-from stockguard.simulator import AdsSimulator, FaultRule
+from stockguard_dev.simulator import AdsSimulator, FaultRule
 from tests.integration.ads.scripted_server import ScriptedServer
 from tests.integration.ads.support import US_SELLER, demo_catalog
 

@@ -17,9 +17,9 @@ from itertools import pairwise
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stockguard.local.event_source import EventSourceMapping, queue_depth
 from stockguard.pipeline.batch import process_batch
 from stockguard.policy import StockGuardConfig
+from stockguard_dev.local.event_source import EventSourceMapping, queue_depth
 from tests.integration.faults.conftest import PAUSE
 from tests.integration.pipeline.conftest import ASIN, OTHER_ASIN
 from tests.support.fault_world import ledger_status
@@ -131,7 +131,7 @@ def test_poison_messages_reach_the_dlq_after_max_receive_count(aws_stack, fresh_
 
 
 def test_the_rejection_metric_is_what_an_alarm_watches():
-    from stockguard.local.template import load_template
+    from stockguard_dev.local.template import load_template
 
     resources = load_template(TEMPLATE)["Resources"]
     watched = {r["Properties"].get("MetricName") for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"}

@@ -10,8 +10,8 @@ import logging
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from stockguard.local.invoke import LambdaInvoker
 from stockguard.observability import PowertoolsMetrics
+from stockguard_dev.local.invoke import LambdaInvoker
 from tests.integration.faults.conftest import fresh_world  # noqa: F401  (fixture)
 from tests.integration.fuzz.checks import Alternating, check_batch
 from tests.integration.fuzz.strategies import bad_bodies

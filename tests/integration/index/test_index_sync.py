@@ -13,9 +13,9 @@ from stockguard.domain.ads import AdProduct, EntityRef, EntityType
 from stockguard.domain.ledger import LedgerStatus
 from stockguard.index.repository import AdIndexRepository
 from stockguard.index.sync import discover_profiles, sync_index
-from stockguard.simulator import DEMO_CATALOG_PATH, AdsSimulator
 from stockguard.state.dynamo import get_table
 from stockguard.state.ledger import LedgerRepository
+from stockguard_dev.simulator import DEMO_CATALOG_PATH, AdsSimulator
 from tests.integration.index.legacy import legacy_lookup_items, write_legacy_layout
 
 US = "1111111111111111"

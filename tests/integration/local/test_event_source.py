@@ -1,4 +1,4 @@
-"""The simulated SQS event source mapping (stockguard.local.event_source) over moto queues with the
+"""The simulated SQS event source mapping (stockguard_dev.local.event_source) over moto queues with the
 template's redrive policy: a captured event is one invocation as written, whatever its size (issue 10,
 part 2); a normal poll gathers up to BatchSize across the 10-message ReceiveMessage limit, as Lambda's
 poller does; failures come back in later polls of at most BatchSize and end in the DLQ."""
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from stockguard.local.event_source import EventSourceMapping, queue_depth
+from stockguard_dev.local.event_source import EventSourceMapping, queue_depth
 
 QUEUE, DLQ = "InventoryNotificationsQueue", "InventoryNotificationsDLQ"
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from stockguard.cli.embedded import VirtualReevaluations
 from stockguard.domain.ads import EntityState
 from stockguard.pipeline.batch import BatchResult, process_batch
 from stockguard.policy import StockGuardConfig
+from stockguard_dev.cli.embedded import VirtualReevaluations
 from tests.integration.pipeline.conftest import ASIN, OTHER_ASIN, build_world
 from tests.support.notifications import T0, US, fba, sqs_event
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
-from stockguard.simulator import DEMO_CATALOG_PATH, AdsSimulator, Catalog, load_catalog
+from stockguard_dev.simulator import DEMO_CATALOG_PATH, AdsSimulator, Catalog, load_catalog
 from tests.integration.simulator.wire import DE, SB_AD, SB_CAMPAIGN, SP_AD, SP_CAMPAIGN, US, VENDOR, Api, headers
 
 
@@ -120,7 +120,7 @@ def test_simulator_is_not_changed_by_the_catalog_it_was_given() -> None:
 
 def test_command_line_runner_serves_the_demo_catalog() -> None:
     # Given the simulator started as a process (ephemeral port)
-    proc = subprocess.Popen([sys.executable, "-m", "stockguard.simulator"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "stockguard_dev.simulator"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         first, second = proc.stdout.readline().strip(), proc.stdout.readline().strip()
         base_url = first.split("=", 1)[1]

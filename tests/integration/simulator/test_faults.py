@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from stockguard.simulator import DEMO_CATALOG_PATH, AdsSimulator, FaultConfig, FaultRule, load_catalog, load_faults
+from stockguard_dev.simulator import DEMO_CATALOG_PATH, AdsSimulator, FaultConfig, FaultRule, load_catalog, load_faults
 from tests.integration.simulator.wire import JSON, SB_AD, SP_AD, US, Api, get_token, headers
 
 SP_PAUSE = {"productAds": [{"adId": "200000000000001", "state": "PAUSED"}, {"adId": "200000000000002", "state": "PAUSED"}]}

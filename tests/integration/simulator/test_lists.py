@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from stockguard.simulator import DEMO_CATALOG_PATH, AdsSimulator, load_catalog
+from stockguard_dev.simulator import DEMO_CATALOG_PATH, AdsSimulator, load_catalog
 from tests.integration.simulator.wire import JSON, SB_AD, SB_CAMPAIGN, SP_AD, SP_CAMPAIGN, VENDOR, Api, headers
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from stockguard.simulator import AdsSimulator
+from stockguard_dev.simulator import AdsSimulator
 from tests.integration.simulator.wire import CREDENTIALS, JSON, SP_AD, US, Api
 
 

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from stockguard.simulator import DEMO_CATALOG_PATH, AdsSimulator, load_catalog
+from stockguard_dev.simulator import DEMO_CATALOG_PATH, AdsSimulator, load_catalog
 from tests.integration.simulator.wire import CLIENT_ID, CREDENTIALS, US, VENDOR
 
 C = TypeVar("C")

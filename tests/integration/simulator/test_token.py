@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from stockguard.simulator import DEMO_CATALOG_PATH, AdsSimulator, load_catalog
+from stockguard_dev.simulator import DEMO_CATALOG_PATH, AdsSimulator, load_catalog
 from tests.integration.simulator.wire import CLIENT_ID, CREDENTIALS, US, get_token, headers
 
 

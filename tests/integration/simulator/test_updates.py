@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stockguard.simulator import AdsSimulator
+from stockguard_dev.simulator import AdsSimulator
 from tests.integration.simulator.wire import JSON, SB_AD, SB_CAMPAIGN, SP_AD, SP_CAMPAIGN, US, Api
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 
-from stockguard.simulator import AdsSimulator
+from stockguard_dev.simulator import AdsSimulator
 
 US = "1111111111111111"  # seller, US
 DE = "2222222222222222"  # seller, DE

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from stockguard.cli.subscribe import add_parser
+from stockguard_dev.cli.subscribe import add_parser
 from tests.support.fake_notifications_api import FakeNotificationsApi
 
 INVENTORY_ARN = "arn:aws:sqs:us-east-1:123456789012:stockguard-inventory"

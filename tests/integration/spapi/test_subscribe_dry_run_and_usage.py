@@ -6,7 +6,7 @@ import argparse
 
 import pytest
 
-from stockguard.cli.subscribe import add_parser
+from stockguard_dev.cli.subscribe import add_parser
 from tests.integration.spapi.conftest import INVENTORY_ARN, OFFER_ARN
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from stockguard.domain.ads import AdProduct, EntityRef, EntityType
 from stockguard.domain.facts import NotificationType, OfferFact, ProductKey, StockFact
 from stockguard.domain.ledger import LedgerStatus
+from stockguard.domain.outcomes import Outcome
 from stockguard.state.audit import AuditEntry, AuditLog
 from stockguard.state.dedup import DedupRepository
 from stockguard.state.ledger import LedgerRepository
@@ -119,6 +120,6 @@ def test_audit_queryable_per_asin_and_day(aws_stack):
         notification_id="n1",
         result="applied",
     )
-    audit.record([entry, entry.model_copy(update={"at": T0 + timedelta(hours=1), "result": "failed"})])
+    audit.record([entry, entry.model_copy(update={"at": T0 + timedelta(hours=1), "result": Outcome.FAILED})])
     assert [e.result for e in audit.for_asin("ATVPDKIKX0DER", "B00001ABCD")] == ["failed", "applied"]
     assert len(audit.for_day("2026-11-01")) == 2

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from stockguard.local.template import load_template
+from stockguard_dev.local.template import load_template
 from tests.integration.template.cfn import TEMPLATE
 
 

@@ -9,16 +9,14 @@ from pathlib import Path
 import pytest
 from moto import mock_aws
 
-from stockguard.local.invoke import LambdaInvoker
-from stockguard.local.provision import provision
-from stockguard.local.template import functions
-from stockguard.runtime import FunctionEnvironment
+from stockguard.environment import BatchFunctionEnvironment, IndexSyncEnvironment
 from stockguard.state.dynamo import reset_clients
+from stockguard_dev.local.invoke import LambdaInvoker
+from stockguard_dev.local.provision import provision
+from stockguard_dev.local.template import functions
 from tests.integration.template.cfn import ROOT, TEMPLATE, get_att, props, resources, sqs_events
 
-SHARED = ROOT / "shared" / "stockguard"
-# Packages the functions never run: the CLI, the local harness and the Ads API simulator.
-LOCAL_ONLY = ("cli", "local", "simulator")
+SHARED = ROOT / "shared" / "stockguard"  # the runtime package (the dev package stockguard_dev is beside it)
 
 # Read by the code but never set by the template, each for a stated reason.
 ALLOWED_UNSET = {
@@ -56,23 +54,23 @@ def runtime_reads(*, direct_only: bool = False) -> dict[str, set[str]]:
     """Variable -> files of the shared runtime (what every function loads) that read it."""
     found: dict[str, set[str]] = {}
     for path in SHARED.rglob("*.py"):
-        if path.relative_to(SHARED).parts[0] in LOCAL_ONLY:
-            continue
         for name in reads(path, direct_only=direct_only):
             found.setdefault(name, set()).add(str(path.relative_to(ROOT)))
     return found
 
 
+def environment_model(template: dict, function: str):
+    """The handler's environment model: the batch one for SQS-triggered functions."""
+    return BatchFunctionEnvironment if sqs_events(props(template, function)) else IndexSyncEnvironment
+
+
 def required_by_function(template: dict, function: str) -> set[str]:
-    """What this function reads: its own code, the shared runtime's direct reads, and the fields of
-    FunctionEnvironment it needs (required fields always; the batch fields when SQS-triggered)."""
+    """What this function reads: its own code, the runtime's direct reads, and every variable of its
+    environment model (optional ones included: the template sets them so that an override is one parameter)."""
     spec = functions(template)[function]
     names = {n for path in (ROOT / spec.code_uri).rglob("*.py") for n in reads(path)}
-    model_fields = {f.validation_alias for f in FunctionEnvironment.model_fields.values()}
     names |= set(runtime_reads(direct_only=True))  # read wherever the shared runtime runs: every function
-    names |= {f.validation_alias for f in FunctionEnvironment.model_fields.values() if f.is_required()}
-    if sqs_events(props(template, function)):
-        names |= model_fields  # batch functions use every table, the config and their own queue
+    names |= set(environment_model(template, function).variables())
     return {n for n in names if not allowed(n)}
 
 
@@ -80,6 +78,8 @@ def test_the_scan_finds_the_known_reads():
     # Guards the regexes: if they silently matched nothing every other test here would pass.
     found = runtime_reads()
     assert {"ADS_INDEX_TABLE_NAME", "LEDGER_TABLE_NAME", "ADS_CREDENTIALS_SECRET", "ADS_API_ENDPOINT"} <= set(found)
+    # ... and only the environment models read them (adapters get values, never os.environ).
+    assert {str(p) for p in found["ADS_API_ENDPOINT"]} == {"shared/stockguard/environment.py"}
 
 
 def test_every_variable_the_code_reads_is_set_somewhere_or_allowed(template):
@@ -109,20 +109,19 @@ def invoker(template):
 @pytest.mark.parametrize("function", ["InventoryEventsFunction", "OfferEventsFunction", "AdsIndexSyncFunction"])
 def test_resolved_environment_validates_and_names_provisioned_resources(template, invoker, function):
     stack = invoker.stack
-    batch = bool(sqs_events(props(template, function)))
+    model = environment_model(template, function)
     # When the function's environment is resolved against the moto stack
-    with invoker.environ(function):
-        env = FunctionEnvironment.from_environ(need_batch_tables=batch)
+    env = model.from_environ(invoker.environment(function))
     # Then every table variable names a provisioned table, and the rest their resources
-    for name in (env.stock_table, env.dedup_table, env.index_table, env.ledger_table, env.audit_table):
-        assert not name or name in stack.tables.values(), f"{function}: {name} is no provisioned table"
-    assert env.credentials_secret == stack.refs["AdsCredentialsSecret"]
-    assert env.config_parameter == stack.refs["ConfigParameter"]
-    stack.client("ssm").get_parameter(Name=env.config_parameter)
-    if batch:
+    for name in env.tables.model_dump().values():
+        assert name in stack.tables.values(), f"{function}: {name} is no provisioned table"
+    assert env.ads.credentials_secret == stack.refs["AdsCredentialsSecret"]
+    assert env.configuration.parameter_name == stack.refs["ConfigParameter"]
+    stack.client("ssm").get_parameter(Name=env.configuration.parameter_name)
+    if isinstance(env, BatchFunctionEnvironment):
         # Delayed re-evaluation goes back to the function's own queue.
         (event,) = sqs_events(props(template, function)).values()
-        assert env.reevaluate_queue_url == stack.queues[get_att(event["Properties"]["Queue"])[0]]
+        assert env.reevaluation.queue_url == stack.queues[get_att(event["Properties"]["Queue"])[0]]
 
 
 def test_every_table_a_function_names_is_covered_by_its_policies(template):

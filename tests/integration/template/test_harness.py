@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from moto import mock_aws
 
-from stockguard.local.invoke import LambdaInvoker
-from stockguard.local.provision import provision
-from stockguard.local.template import functions
 from stockguard.state.dynamo import reset_clients
+from stockguard_dev.local.invoke import LambdaInvoker
+from stockguard_dev.local.provision import provision
+from stockguard_dev.local.template import functions
 from tests.integration.template.cfn import ROOT, TEMPLATE, main_queues, props, redrive_target, resources
 
 

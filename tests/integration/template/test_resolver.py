@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from stockguard.local.template import Resolver
+from stockguard_dev.local.template import Resolver
 
 TEMPLATE = {
     "Conditions": {

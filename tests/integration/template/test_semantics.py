@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from stockguard.local.template import functions
+from stockguard_dev.local.template import functions
 from tests.integration.template.cfn import (
     as_list,
     dead_letter_queues,
@@ -18,6 +20,7 @@ from tests.integration.template.cfn import (
     sqs_events,
 )
 
+ROOT = Path(__file__).resolve().parents[3]
 FOURTEEN_DAYS = 1_209_600
 SQS_FUNCTIONS = {"InventoryEventsFunction": "InventoryNotificationsQueue", "OfferEventsFunction": "OfferNotificationsQueue"}
 
@@ -86,8 +89,13 @@ def test_runtime_is_python313_everywhere(template):
         assert ref(as_list(template["Globals"]["Function"]["Layers"])[0]) == "SharedLayer"
     layer = template["Resources"]["SharedLayer"]
     assert layer["Properties"]["CompatibleRuntimes"] == ["python3.13"]
-    assert layer["Metadata"]["BuildMethod"] == "python3.13"
+    # shared/Makefile builds the layer: the runtime package only, wheels for CPython 3.13 x86_64.
+    assert layer["Metadata"]["BuildMethod"] == "makefile"
     assert layer["Properties"]["ContentUri"].rstrip("/") == "shared"
+    makefile = (ROOT / "shared" / "Makefile").read_text()
+    assert "build-SharedLayer:" in makefile
+    assert "--python-version 3.13" in makefile and "--platform manylinux2014_x86_64" in makefile
+    assert "cp -R stockguard " in makefile and "stockguard_dev" not in makefile.split("build-SharedLayer:")[1]
 
 
 def test_outputs_name_the_queue_arns_tables_and_topic(template):

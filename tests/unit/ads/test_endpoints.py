@@ -1,4 +1,4 @@
-"""Marketplace -> region, region -> hosts, and the environment overrides."""
+"""Marketplace -> region, region -> hosts, and the overrides (by value: the environment is never read)."""
 
 from __future__ import annotations
 
@@ -30,18 +30,15 @@ MARKETPLACES = {
 }
 
 
-@pytest.fixture
-def no_overrides(monkeypatch):
-    monkeypatch.delenv("ADS_API_ENDPOINT", raising=False)
-    monkeypatch.delenv("LWA_TOKEN_ENDPOINT", raising=False)
-
-
 @pytest.mark.parametrize("region, marketplace", [(r, m) for r, ids in MARKETPLACES.items() for m in ids])
 def test_every_marketplace_has_its_region(region, marketplace):
     assert region_for_marketplace(marketplace) is region
 
 
-def test_regional_hosts(no_overrides):
+def test_regional_hosts(monkeypatch):
+    # Given the old override variables set (they must be ignored)
+    monkeypatch.setenv("ADS_API_ENDPOINT", "http://127.0.0.1:9")
+    monkeypatch.setenv("LWA_TOKEN_ENDPOINT", "http://127.0.0.1:9/auth/o2/token")
     hosts = Endpoints()
     assert [hosts.api(r) for r in Region] == [
         "https://advertising-api.amazon.com",
@@ -55,18 +52,16 @@ def test_regional_hosts(no_overrides):
     ]
 
 
-def test_environment_overrides_replace_every_region(monkeypatch):
-    monkeypatch.setenv("ADS_API_ENDPOINT", "http://127.0.0.1:9/")
-    monkeypatch.setenv("LWA_TOKEN_ENDPOINT", "http://127.0.0.1:9/auth/o2/token")
-    hosts = Endpoints()
+def test_overrides_replace_every_region():
+    hosts = Endpoints("http://127.0.0.1:9/", "http://127.0.0.1:9/auth/o2/token")
     assert {hosts.api(r) for r in Region} == {"http://127.0.0.1:9"}
     assert {hosts.token(r) for r in Region} == {"http://127.0.0.1:9/auth/o2/token"}
 
 
-def test_explicit_values_win_over_the_environment(monkeypatch):
-    monkeypatch.setenv("ADS_API_ENDPOINT", "http://127.0.0.1:9")
+def test_one_override_leaves_the_other_regional():
     hosts = Endpoints("http://127.0.0.1:7", None)
     assert hosts.api(Region.FE) == "http://127.0.0.1:7"
+    assert hosts.token(Region.FE) == "https://api.amazon.co.jp/auth/o2/token"
 
 
 @pytest.mark.parametrize("marketplace", ["XYZ", "", "atvpdkikx0der"])

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from stockguard.domain.ads import AdEntity, AdProduct, EntityRef, EntityState, EntityType
-from stockguard.domain.decisions import Action, Decision, Reason
+from stockguard.domain.decisions import Action, Decision, Effect, Reason
 from stockguard.domain.facts import NotificationType, OfferFact, ProductKey, StockFact
 from stockguard.domain.ledger import LedgerEntry, LedgerStatus
 from stockguard.policy import ProductState, StockGuardConfig, available_stock, decide
@@ -232,16 +232,15 @@ class World:
         ref = d.entity.ref.id
         entity = self.entities[ref]
         entry = self.ledger.get(ref)
-        if d.action is Action.KEEP:
-            if d.reason is Reason.OPERATOR_OVERRIDE and entry and entry.status is LedgerStatus.PAUSED:
-                self.ledger[ref] = entry.model_copy(update={"status": LedgerStatus.OVERRIDDEN})
-            elif d.reason is Reason.CONDITIONS_CLEARED and entry and entry.status is LedgerStatus.OVERRIDDEN:
-                self.ledger[ref] = entry.model_copy(update={"status": LedgerStatus.RELEASED})
-            elif d.reason is Reason.DWELL_TIME:
-                assert d.retry_at is not None
-                self.pending.add((d.retry_at, d.asin))
-            return
-        if d.monitor_only:
+        # The decision's effect, as the executor applies it (stockguard.pipeline.execute), minus the Ads API.
+        if d.what is Effect.MARK_OVERRIDDEN and entry and entry.status is LedgerStatus.PAUSED:
+            self.ledger[ref] = entry.model_copy(update={"status": LedgerStatus.OVERRIDDEN})
+        elif d.what is Effect.RELEASE and entry and entry.status is LedgerStatus.OVERRIDDEN:
+            self.ledger[ref] = entry.model_copy(update={"status": LedgerStatus.RELEASED})
+        elif d.what is Effect.WAIT:
+            assert d.retry_at is not None
+            self.pending.add((d.retry_at, d.asin))
+        if d.what not in (Effect.PAUSE, Effect.RESUME):
             return
         self.changes.setdefault(ref, []).append(now)
         if d.action is Action.PAUSE:
