@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -78,8 +79,8 @@ class Executor:
                 self._apply_keep(job)
                 self._count_skip(job)
         for effect, groups in changes.items():
-            for key, group in groups.items():
-                self._change_group(effect, key, group)
+            if groups:
+                self._change(effect, groups)
         self._send_waits()
         if self._audit:
             self.s.audit.record(self._audit)
@@ -104,19 +105,45 @@ class Executor:
             }
         )
 
-    def _change_group(self, effect: Effect, key: GroupKey, group: list[Job]) -> None:
-        """One coalesced group of pauses or resumes. A storage failure or a bug mid-group makes every job of
-        it THROTTLED, so SQS redelivers them and the settle phase converges (even an applied change may lack
-        its ledger write)."""
+    def _change(self, effect: Effect, groups: dict[GroupKey, list[Job]]) -> None:
+        """Every coalesced group of one effect: each group re-read (one list call), then the ledger intents of
+        all groups in one batched write, the PUTs per group, then one audit write, one index write and one
+        ledger confirmation for all of them. Each entity still goes intent -> PUT -> audit -> index -> ledger,
+        so every crash point leaves what the settle phase converges from."""
+        pausing = effect is Effect.PAUSE
+        candidates: dict[GroupKey, list[Job]] = {}
+        observed: list[tuple[AdEntity, EntityState]] = []  # what the resume re-reads taught the index
+        for key, group in groups.items():
+            with self._retried_on_failure(group, key):
+                seen: list[tuple[AdEntity, EntityState]] = []
+                candidates[key] = self._pause_candidates(key, group) if pausing else self._resume_candidates(key, group, seen)
+                observed += seen  # only from a group that got through: a failed one leaves the index as it was
+        with self._retried_on_failure([j for key in candidates for j in groups[key]], "all groups"):
+            took = {j.decision.entity.ref.id for j in self._intend(Action.PAUSE if pausing else Action.RESUME, self._flat(candidates))}
+            if observed:
+                # After the ledger intents: a crash in between leaves the index stale until the next index
+                # sync, never a pause held (or an override left open) for an ad the operator runs.
+                self.s.index.update_states(observed)
+            ready = {key: [j for j in jobs if j.decision.entity.ref.id in took] for key, jobs in candidates.items()}
+            self._apply(ready, *((EntityState.ENABLED, EntityState.PAUSED) if pausing else (EntityState.PAUSED, EntityState.ENABLED)))
+
+    @contextmanager
+    def _retried_on_failure(self, jobs: list[Job], where: object) -> Iterator[None]:
+        """A storage failure or a bug makes every job not yet settled THROTTLED, so SQS redelivers them and
+        the settle phase converges (even an applied change may lack its ledger write)."""
         try:
-            (self._pause if effect is Effect.PAUSE else self._resume)(key, group)
+            yield
         except Exception as error:
-            logger.exception("action group failed; its messages will be retried", extra={"group": str(key)})
-            for job in group:
+            logger.exception("action group failed; its messages will be retried", extra={"group": str(where)})
+            for job in jobs:
                 ref_id = job.decision.entity.ref.id
                 if ref_id not in self.report.outcomes and ref_id not in self._audited:
                     self._record(job, Outcome.THROTTLED, error=type(error).__name__)
                 self.report.outcomes[ref_id] = Outcome.THROTTLED
+
+    @staticmethod
+    def _flat(by_key: dict[GroupKey, list[Job]]) -> list[Job]:
+        return [job for jobs in by_key.values() for job in jobs]
 
     def _send_waits(self) -> None:
         reevaluate = self.s.reevaluate  # _waits is filled only when a scheduler is wired
@@ -174,10 +201,12 @@ class Executor:
             self.s.metrics.count_by(MetricNames.DECISIONS_SKIPPED, "reason", d.reason.value)
 
     # -- pause ----------------------------------------------------------------------------------
-    def _pause(self, key: GroupKey, jobs: list[Job]) -> None:
+    def _pause_candidates(self, key: GroupKey, jobs: list[Job]) -> list[Job]:
+        """The group's jobs still ENABLED at the re-read: the ones to pause. Our own intent already applied is
+        settled; paused by someone else, archived or gone is not ours to pause (so nothing to resume later)."""
         current = self._reread(key, jobs)
         if current is None:
-            return
+            return []
         enabled: list[Job] = []
         for job in jobs:
             entity = job.decision.entity
@@ -187,27 +216,23 @@ class Executor:
             elif state is EntityState.ENABLED:
                 enabled.append(job)
             else:
-                # Paused by someone else, archived, or gone: not ours to pause, so nothing to resume later.
                 if state is not None and state is not entity.state:
                     self.s.index.update_state(entity, state)
                 self.report.outcomes[entity.ref.id] = Outcome.SKIPPED
                 self.s.metrics.count_by(MetricNames.DECISIONS_SKIPPED, "reason", "not_enabled_at_reread")
-        self._apply(key, self._intend(Action.PAUSE, enabled), EntityState.ENABLED, EntityState.PAUSED)
+        return enabled
 
     # -- resume ---------------------------------------------------------------------------------
-    def _resume(self, key: GroupKey, jobs: list[Job]) -> None:
-        """Resume only what is still PAUSED at Amazon now: the index the decision came from can be an hour old.
-
-        One re-read (list) per group, as for pauses. PAUSED -> ledger intent, PUT, audit, index, ledger.
-        ENABLED -> not in the PUT: our own pending resume that applied is settled; otherwise an operator
-        re-enabled it and the pause is released as an operator override (audited as a keep). Anything
-        else (archived, pending review, gone) -> nothing StockGuard may enable: no PUT, the pause stays held.
-        """
+    def _resume_candidates(self, key: GroupKey, jobs: list[Job], observed: list[tuple[AdEntity, EntityState]]) -> list[Job]:
+        """The group's jobs still PAUSED at the re-read: the ones to resume (the index the decision came from
+        can be an hour old). ENABLED: our own pending resume that applied is settled; otherwise an operator
+        re-enabled it and the pause is released as an operator override (audited as a keep). Anything else
+        (archived, pending review, gone): nothing StockGuard may enable, the pause stays held. States the
+        re-read found different from the index go to `observed` (written after the intents)."""
         current = self._reread(key, jobs)
         if current is None:
-            return
+            return []
         paused: list[Job] = []
-        observed: list[tuple[AdEntity, EntityState]] = []  # what the re-read taught the index
         for job in jobs:
             entity = job.decision.entity
             state = current.get(entity.ref.entity_id)
@@ -222,12 +247,7 @@ class Executor:
                 paused.append(job)
             else:
                 self._not_resumable(job, state)
-        ready = self._intend(Action.RESUME, paused)
-        if observed:
-            # After the ledger writes above: a crash in between leaves the index stale until the next index
-            # sync, never a pause held (or an override left open) for an ad the operator runs.
-            self.s.index.update_states(observed)
-        self._apply(key, ready, EntityState.PAUSED, EntityState.ENABLED)
+        return paused
 
     def _intend(self, action: Action, jobs: list[Job]) -> list[Job]:
         """Take the ledger intent of each job in one batched write; the jobs that took it, in order.
@@ -290,7 +310,7 @@ class Executor:
         self.report.outcomes[entity.ref.id] = Outcome.APPLIED
         self._audited.add(entity.ref.id)
 
-    def _reread(self, key: tuple, jobs: list[Job]) -> dict[str, EntityState] | None:
+    def _reread(self, key: GroupKey, jobs: list[Job]) -> dict[str, EntityState] | None:
         """The group's current states, one list call (the client pages it); None when it failed, and then
         every job is Outcome.THROTTLED or Outcome.FAILED so that SQS retries its message (nothing was changed)."""
         region, profile_id, product, entity_type = key
@@ -302,30 +322,33 @@ class Executor:
             self._fail_all(jobs, Outcome.FAILED, str(error))
         return None
 
-    def _apply(self, key: tuple, ready: list[Job], from_state: EntityState, to_state: EntityState) -> None:
-        """PUT the new state for the entities whose ledger intent is taken; settle the ledger per result."""
-        if not ready:
+    def _apply(self, ready: dict[GroupKey, list[Job]], from_state: EntityState, to_state: EntityState) -> None:
+        """PUT the new state per group for the entities whose ledger intent is taken; then, for all groups at
+        once, audit what Amazon applied (before any other write), the index, the ledger last: a crash in
+        between leaves pending intents whose redelivery re-reads the entities and writes the same audit keys
+        (pipeline.settle), so nothing applied goes unaudited or stays unsettled."""
+        jobs = self._flat(ready)
+        if not jobs:
             return
-        pausing = to_state is EntityState.PAUSED
-        action = Action.PAUSE if pausing else Action.RESUME
-        results = self._set_states(key, ready, to_state)
-        # Audit what Amazon applied before any other write, then the index, the ledger last: a crash in
-        # between leaves pending intents whose redelivery re-reads the entities and writes the same audit keys
-        # (reconcile_pending), so nothing applied goes unaudited or stays unsettled.
-        applied = [job for job in ready if results[job.decision.entity.ref.entity_id].outcome is Outcome.APPLIED]
+        action = Action.PAUSE if to_state is EntityState.PAUSED else Action.RESUME
+        results: dict[str, UpdateResult] = {}
+        for key, group in ready.items():
+            if group:
+                results.update((j.decision.entity.ref.id, r) for j, r in zip(group, self._set_states(key, group, to_state), strict=True))
+        applied = [job for job in jobs if results[job.decision.entity.ref.id].outcome is Outcome.APPLIED]
         if applied:
             self.s.audit.record([self._entry(job, Outcome.APPLIED, from_state=from_state, to_state=to_state) for job in applied])
             self._audited.update(job.decision.entity.ref.id for job in applied)
             self.s.index.update_states([(job.decision.entity, to_state) for job in applied])
             self._ledger_write("confirm", action, [(job.decision.entity.ref, job.now) for job in applied])
-        refused = [job.decision.entity.ref for job in ready if results[job.decision.entity.ref.entity_id].outcome is Outcome.FAILED]
+        refused = [job.decision.entity.ref for job in jobs if results[job.decision.entity.ref.id].outcome is Outcome.FAILED]
         self._ledger_write("cancel", action, refused)  # Amazon refused them: nothing changed
-        # Outcome.THROTTLED (429, 5xx, timeout, time budget) may still have applied (Amazon often finishes a PUT
-        # the client gave up on): keep the intent; the redelivery re-reads the entity and settles it.
-        for job in ready:
-            result = results[job.decision.entity.ref.entity_id]
+        # THROTTLED (429, 5xx, timeout, time budget) may still have applied (Amazon often finishes a PUT the
+        # client gave up on): keep the intent; the redelivery re-reads the entity and settles it.
+        for job in jobs:
+            result = results[job.decision.entity.ref.id]
             if result.outcome is Outcome.APPLIED:
-                self.s.metrics.count(MetricNames.ADS_PAUSED if pausing else MetricNames.ADS_RESUMED)
+                self.s.metrics.count(MetricNames.ADS_PAUSED if action is Action.PAUSE else MetricNames.ADS_RESUMED)
                 self._lag(job)
             self._finish(job, result, from_state, to_state)
 
@@ -348,7 +371,8 @@ class Executor:
             ref, held = item, single(item)
         return {ref.id} if held else set()
 
-    def _set_states(self, key: tuple, jobs: list[Job], state: EntityState) -> dict[str, UpdateResult]:
+    def _set_states(self, key: GroupKey, jobs: list[Job], state: EntityState) -> list[UpdateResult]:
+        """One result per job, in order: a PUT per chunk (the client chunks), an error for all, or "no result"."""
         region, profile_id, product, entity_type = key
         ids = [j.decision.entity.ref.entity_id for j in jobs]
         try:
@@ -358,7 +382,7 @@ class Executor:
         except AdsApiError as error:
             results = [UpdateResult(entity_id=i, outcome=Outcome.FAILED, error_code=error.code, error_message=str(error)) for i in ids]
         by_id = {r.entity_id: r for r in results}
-        return {i: by_id.get(i) or UpdateResult(entity_id=i, outcome=Outcome.FAILED, error_message="no result") for i in ids}
+        return [by_id.get(i) or UpdateResult(entity_id=i, outcome=Outcome.FAILED, error_message="no result") for i in ids]
 
     def _finish(self, job: Job, result: UpdateResult, from_state: EntityState, to_state: EntityState) -> None:
         outcome = result.outcome  # the port's vocabulary is the executor's (stockguard.domain.outcomes)

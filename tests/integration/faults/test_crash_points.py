@@ -13,23 +13,39 @@ from __future__ import annotations
 
 import pytest
 
+from stockguard.domain.decisions import Action
 from tests.integration.faults.conftest import BACK, OUT, records
 from tests.support.ddb_faults import DynamoFaults, LambdaTimeout
 from tests.support.fault_world import Problems, assert_consistent, deliver_until_done
 
 
 class RaiseOnce:
-    """Replace one method of a repository: the first call raises, later calls behave."""
+    """Replace one ledger transition in both its forms (`confirm_pause` and `confirm_many(Action.PAUSE, ...)`):
+    the first call of either raises, later calls behave. The executor uses the batched form whenever more than
+    one entity changes, so hooking only the single-entity method would miss every multi-entity batch."""
 
     def __init__(self, target, name: str, error: BaseException) -> None:
-        self.original, self.error, self.raised = getattr(target, name), error, 0
-        setattr(target, name, self)
+        kind, direction = name.split("_")
+        self.error, self.raised = error, 0
+        action = Action.PAUSE if direction == "pause" else Action.RESUME
+        single, many = getattr(target, name), getattr(target, f"{kind}_many")
 
-    def __call__(self, *args, **kwargs):
+        def single_hook(*args, **kwargs):
+            self._maybe_raise()
+            return single(*args, **kwargs)
+
+        def many_hook(which, *args, **kwargs):
+            if which is action:
+                self._maybe_raise()
+            return many(which, *args, **kwargs)
+
+        setattr(target, name, single_hook)
+        setattr(target, f"{kind}_many", many_hook)
+
+    def _maybe_raise(self) -> None:
         if not self.raised:
             self.raised += 1
             raise self.error
-        return self.original(*args, **kwargs)
 
 
 @pytest.mark.parametrize("method", ["confirm_pause", "confirm_resume"])

@@ -84,7 +84,8 @@ def test_conditional_check_failure_on_the_ledger_means_someone_else_holds_it(wor
 
 
 def test_crash_after_the_ads_call_before_the_ledger_write(world):
-    FailOnce(world.services.ledger, "confirm_pause", RuntimeError("Lambda died here"))
+    # The four pauses of the batch are confirmed in one batched ledger write (confirm_many): it dies once.
+    FailOnce(world.services.ledger, "confirm_many", RuntimeError("Lambda died here"))
     records = sqs_event(fba(ASIN, "SELLERSKU-1", 0, minutes=0, nid="n-out"))["Records"]
     rounds = deliver_until_done(world, records)
     assert rounds == 2
