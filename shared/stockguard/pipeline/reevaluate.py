@@ -20,9 +20,18 @@ MAX_DELAY_SECONDS = 900
 
 
 class ReevaluateSender:
+    """`client`: an SQS client; by default one is created on the first re-evaluation, not at cold start (most
+    invocations schedule none, and a boto3 client costs tens of milliseconds of the cold start)."""
+
     def __init__(self, queue_url: str, *, client=None) -> None:
         self._queue_url = queue_url
-        self._client = client or boto3.client("sqs")
+        self._sqs = client
+
+    @property
+    def _client(self):
+        if self._sqs is None:
+            self._sqs = boto3.client("sqs")
+        return self._sqs
 
     def schedule(self, products: Sequence[ProductKey], *, at: datetime, now: datetime, source: str) -> None:
         """`source`: the notification whose decision waits (it names the re-evaluation, see reevaluation_id)."""
