@@ -152,3 +152,19 @@ def test_racing_writers_cannot_lose_the_newest_fact(stock: StockStore, backend: 
         t.join()
     # Then the newest one is what is stored
     assert quantities(stock) == {"SKU-1": 29}
+
+
+def test_record_returns_the_facts_just_before_the_write(stock: StockStore):
+    # Given a first fact for the product (no item before it)
+    first = stock.record(PRODUCT, [fba(40, 0, "n-1")])
+    assert first.previous is None
+    # When a newer fact of the same SKU and one of another SKU arrive
+    second = stock.record(PRODUCT, [fba(39, 5, "n-2"), fba(3, 5, "n-3", sku="SKU-2")])
+    # Then `previous` is the product as it was, and `facts` as it is
+    assert second.previous is not None and second.facts is not None
+    assert {f.sku: f.fulfillable for f in second.previous.stock} == {"SKU-1": 40}
+    assert {f.sku: f.fulfillable for f in second.facts.stock} == {"SKU-1": 39, "SKU-2": 3}
+    # And a stale fact (nothing stored) reports no previous: nothing was written
+    stale = stock.record(PRODUCT, [fba(0, 1, "n-old")])
+    assert stale.stored == frozenset() and stale.previous is None
+    assert {f.sku: f.fulfillable for f in stale.facts.stock} == {"SKU-1": 39, "SKU-2": 3}  # type: ignore[union-attr]

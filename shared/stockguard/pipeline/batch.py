@@ -56,7 +56,7 @@ class _Run:
     parsed: dict[str, ParsedNotification] = field(default_factory=dict)  # messageId -> notification
     message_ids: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # notificationId -> messageIds
     fresh: dict[str, ParsedNotification] = field(default_factory=dict)  # notificationId -> notification
-    triggers: dict[tuple[str, str], dict[str, ProductTrigger]] = field(default_factory=dict)
+    quiet: set[str] = field(default_factory=set)  # notifications that changed no product's condition
     jobs: list[Job] = field(default_factory=list)
     job_sources: dict[str, set[str]] = field(default_factory=dict)  # entity ref id -> notification ids
     broken: set[str] = field(default_factory=set)  # notification ids to retry
@@ -67,8 +67,11 @@ def process_batch(records: list[dict], services: Services) -> BatchResult:
     _parse(run, services)
     if not _deduplicate(run, services):
         return _fail_everything(run)
-    run.triggers, run.broken = record_facts(services, run.fresh)
-    for (account_id, marketplace_id), by_asin in run.triggers.items():
+    recorded = record_facts(services, run.fresh)
+    run.broken, run.quiet = recorded.broken, recorded.quiet
+    if recorded.unchanged:
+        services.metrics.count_by(MetricNames.DECISIONS_SKIPPED, "reason", "condition_unchanged", recorded.unchanged)
+    for (account_id, marketplace_id), by_asin in recorded.triggers.items():
         _decide_group(run, services, account_id, marketplace_id, list(by_asin.values()))
     _execute(run, services)
     _mark_processed(run, services)
@@ -128,14 +131,19 @@ def _execute(run: _Run, services: Services) -> None:
 
 
 def _mark_processed(run: _Run, services: Services) -> None:
-    """Mark the notifications whose effects all applied; fail the records of the others (and the rejected)."""
+    """Mark the notifications whose effects all applied; fail the records of the others (and the rejected).
+
+    A quiet notification (it changed no product's condition) is done but not marked: a duplicate of it
+    finds its facts already stored, and is then decided in full, which changes nothing that is not due;
+    skipping the mark saves the write on the most common notification of all."""
     failed = set(run.result.rejected)
     for notification_id in run.broken:
         failed.update(run.message_ids.get(notification_id, []))
     done = [n for n in run.fresh if n not in run.broken]
-    if done:
+    to_mark = [n for n in done if n not in run.quiet]
+    if to_mark:
         try:
-            services.dedup.mark(done, now=services.wall_clock())
+            services.dedup.mark(to_mark, now=services.wall_clock())
         except Exception:
             # Effects are idempotent: a redelivery re-decides from state and changes nothing.
             logger.exception("could not mark notifications processed")

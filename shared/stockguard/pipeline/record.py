@@ -8,23 +8,38 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from dataclasses import dataclass, field
 
 from stockguard.domain.facts import OfferFact, ParsedNotification, ProductKey, StockFact
 from stockguard.pipeline.gather import ProductTrigger
+from stockguard.pipeline.plan import product_state
 from stockguard.pipeline.services import Services
-from stockguard.state.stock import ProductFacts
+from stockguard.policy.assess import condition_of
+from stockguard.state.stock import ProductFacts, Recorded
 
 logger = logging.getLogger(__name__)
 
 
-def record_facts(
-    services: Services, fresh: dict[str, ParsedNotification]
-) -> tuple[dict[tuple[str, str], dict[str, ProductTrigger]], set[str]]:
+@dataclass
+class RecordedBatch:
+    """What the phase leaves for the next ones."""
+
+    triggers: dict[tuple[str, str], dict[str, ProductTrigger]] = field(default_factory=lambda: defaultdict(dict))
+    broken: set[str] = field(default_factory=set)  # notifications whose facts could not be stored: retried
+    quiet: set[str] = field(default_factory=set)  # notifications that changed no product's condition: nothing to decide
+    unchanged: int = 0  # products whose new facts left their condition as it was
+
+
+def record_facts(services: Services, fresh: dict[str, ParsedNotification]) -> RecordedBatch:
     """Store the facts of the batch, one conditional write per product (its newest fact per source), and
     collect the products to decide with the facts each write returned.
 
     A storage failure fails the notifications with facts for that product (their records are batch item
-    failures, so SQS retries them); a notification that is not broken triggers each of its products.
+    failures, so SQS retries them). A product whose write stored newer facts that leave its condition as it
+    was (stock on the same side of both thresholds, the same Featured Offer: policy.assess.condition_of) is
+    not decided again for those notifications: no decision can differ from the last one, and a held-back one
+    comes back as its scheduled re-evaluation. A stale or repeated fact (nothing stored: a redelivery, a
+    concurrent invocation) is always decided, so a retry settles what a failed attempt left.
     """
     facts_of: dict[str, list[StockFact | OfferFact]] = defaultdict(list)
     products: dict[str, ProductKey] = {}
@@ -35,22 +50,47 @@ def record_facts(
             facts_of[fact.product.id].append(fact)
             products[fact.product.id] = fact.product
             writers[fact.product.id].add(notification_id)
+    batch = RecordedBatch()
     recorded: dict[str, ProductFacts | None] = {}
-    broken: set[str] = set()
+    unchanged: set[str] = set()
     for product_id, facts in facts_of.items():
         try:
-            recorded[product_id] = services.stock.record(products[product_id], facts).facts
+            outcome = services.stock.record(products[product_id], facts)
         except Exception:
             logger.exception("could not record facts", extra={"product": product_id, "notification_ids": sorted(writers[product_id])})
-            broken |= writers[product_id]
-    triggers: dict[tuple[str, str], dict[str, ProductTrigger]] = defaultdict(dict)
-    for notification_id, notification in fresh.items():
-        if notification_id in broken:
+            batch.broken |= writers[product_id]
             continue
+        recorded[product_id] = outcome.facts
+        if _condition_unchanged(services, outcome):
+            unchanged.add(product_id)
+    batch.unchanged = len(unchanged)
+    for notification_id, notification in fresh.items():
+        if notification_id in batch.broken:
+            continue
+        quiet = True
         for product in notification.products:
-            group = triggers[(product.account_id, product.marketplace_id)]
+            if product.id in unchanged and notification_id in writers[product.id]:
+                continue
+            quiet = False
+            group = batch.triggers[(product.account_id, product.marketplace_id)]
             trigger = group.setdefault(product.asin, ProductTrigger(product=product, event_time=notification.event_time))
             trigger.event_time = max(trigger.event_time, notification.event_time)
             trigger.notification_ids.add(notification_id)
             trigger.facts = recorded.get(product.id)
-    return triggers, broken
+        if quiet and notification.products:
+            batch.quiet.add(notification_id)
+    return batch
+
+
+def _condition_unchanged(services: Services, outcome: Recorded) -> bool:
+    """The write stored newer facts, and the product's condition before and after it is the same."""
+    if not outcome.stored or outcome.previous is None or outcome.facts is None:
+        return False
+    config = services.config
+    vendor = config.is_vendor(outcome.facts.product.account_id)
+
+    def condition(facts: ProductFacts):
+        state = product_state(facts, vendor=vendor, include_inbound=config.include_inbound)
+        return condition_of(state, pause_threshold=config.pause_threshold, resume_threshold=config.resume_at)
+
+    return condition(outcome.previous) == condition(outcome.facts)

@@ -52,6 +52,22 @@ class Verdict:
     stock_out_asins: tuple[str, ...] = ()
 
 
+def condition_of(state: ProductState, *, pause_threshold: int, resume_threshold: int) -> tuple[Status | None, bool | None]:
+    """What assess_asin can tell apart about a product, whatever the ad product's rules: where its stock is
+    against the thresholds (None: unknown) and its Featured Offer. Two states with the same condition get
+    the same status from assess_asin under every rule set, so no decision can differ between them."""
+    available = state.available
+    if available is None:
+        zone = None
+    elif available <= pause_threshold:
+        zone = Status.OUT
+    elif available >= resume_threshold:
+        zone = Status.BACK
+    else:
+        zone = Status.BETWEEN
+    return zone, state.featured
+
+
 def assess_asin(asin: str, state: ProductState | None, rules: ProductRules, *, pause_threshold: int, resume_threshold: int) -> AsinView:
     if not rules.any_enabled:
         return AsinView(asin, Status.BACK)

@@ -78,6 +78,9 @@ class Recorded:
 
     facts: ProductFacts | None  # every fact stored for the product after the write; None: nothing was written
     stored: frozenset[tuple[str, str]] = frozenset()  # (source, order_key) of the facts stored (newer than what was)
+    # Every fact of the product just before the write that stored `stored` (None: the product had no item, or
+    # it was upgraded from the first layout): with `facts`, whether the write changed the product's condition.
+    previous: ProductFacts | None = None
 
 
 class StockRepository:
@@ -100,10 +103,11 @@ class StockRepository:
         pending = newest_per_source(facts)
         if not pending:
             return Recorded(facts=None)
-        item, stored = self._merge(product, pending)
+        item, stored, before = self._merge(product, pending)
         if item.get("layout") != LAYOUT:
-            item = self._upgrade(product, item)
-        return Recorded(facts=product_facts(product, item), stored=frozenset(stored))
+            item, before = self._upgrade(product, item), None
+        previous = product_facts(product, before) if before else None
+        return Recorded(facts=product_facts(product, item), stored=frozenset(stored), previous=previous)
 
     # -- reads ----------------------------------------------------------------------------------
     def load(self, product: ProductKey) -> ProductFacts:
@@ -126,26 +130,32 @@ class StockRepository:
     # -- internals ------------------------------------------------------------------------------
     def _merge(
         self, product: ProductKey, pending: dict[str, tuple[str, dict]], *, mark: bool = False
-    ) -> tuple[dict[str, Any], set[tuple[str, str]]]:
+    ) -> tuple[dict[str, Any], set[tuple[str, str]], dict[str, Any] | None]:
         """Write the pending sources (source -> (order_key, value)) that are newer than the stored ones.
 
         One UpdateItem conditioned on every pending source being newer. When it fails, the item returned
         (ALL_OLD) says which sources are not: they are dropped and the rest is written again, so each
         round drops at least one source and the loop ends. mark=True also sets `layout` (the upgrade).
-        Returns the item as stored after the last call, and the (source, order_key) pairs written.
+        Returns the item as stored after the last call, the (source, order_key) pairs written, and the item
+        just before that write (None when nothing was written). The write returns the old item (ALL_OLD): the
+        new one is the old with exactly the attributes the update sets, as DynamoDB applies it atomically.
         """
         current: dict[str, Any] = {}
         for _ in range(len(pending) + 2):
             if not pending and not mark:
-                return current, set()
+                return current, set(), None
+            arguments = _update_arguments(product, pending, mark=mark)
             try:
-                response = self._table.update_item(**_update_arguments(product, pending, mark=mark))
-                return from_dynamo(response["Attributes"]), {(source, key) for source, (key, _) in pending.items()}
+                response = self._table.update_item(**arguments)
             except Exception as error:  # botocore ClientError
                 if not is_conditional_failure(error):
                     raise
                 current = from_wire(getattr(error, "response", {}).get("Item")) or {}
                 pending = {s: (k, v) for s, (k, v) in pending.items() if is_newer(k, current.get(s))}
+                continue
+            before = from_dynamo(response.get("Attributes") or {})
+            written = {name: from_dynamo(arguments["ExpressionAttributeValues"][value]) for name, value in _assignments(arguments)}
+            return {**before, **written}, {(source, key) for source, (key, _) in pending.items()}, before
         raise RuntimeError(f"conditional merge of {product.id} did not settle")  # cannot happen: see above
 
     def _upgrade(self, product: ProductKey, current: dict[str, Any] | None) -> dict[str, Any]:
@@ -154,7 +164,7 @@ class StockRepository:
         `current`: the item as last seen; old items that are not newer than its sources are left out
         beforehand (the write's condition still decides, so a stale `current` is harmless)."""
         legacy = {s: (k, v) for s, (k, v) in self._legacy(product).items() if is_newer(k, (current or {}).get(s))}
-        item, _ = self._merge(product, legacy, mark=True)
+        item, _, _ = self._merge(product, legacy, mark=True)
         return item
 
     def _legacy(self, product: ProductKey) -> dict[str, tuple[str, dict]]:
@@ -217,12 +227,22 @@ def _update_arguments(product: ProductKey, pending: dict[str, tuple[str, dict]],
         "UpdateExpression": "SET " + ", ".join(sets),
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": values,
-        "ReturnValues": "ALL_NEW",
+        "ReturnValues": "ALL_OLD",
     }
     if conditions:
         arguments["ConditionExpression"] = " AND ".join(conditions)
         arguments["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
     return arguments
+
+
+def _assignments(arguments: dict[str, Any]) -> list[tuple[str, str]]:
+    """(attribute name, value placeholder) of each `#name = :value` in the SET expression _update_arguments built."""
+    names = arguments["ExpressionAttributeNames"]
+    pairs = []
+    for assignment in arguments["UpdateExpression"].removeprefix("SET ").split(", "):
+        name, value = (part.strip() for part in assignment.split("="))
+        pairs.append((names[name], value))
+    return pairs
 
 
 def is_newer(order_key: str, stored: Any) -> bool:

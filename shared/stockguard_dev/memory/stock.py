@@ -32,10 +32,14 @@ class MemoryStockStore:
         if not pending:
             return Recorded(facts=None)
         with self._lock:
+            existed = product_pk(product) in self.items
             item = self.items.setdefault(product_pk(product), {})
+            before = dict(item)
             stored = {(source, key) for source, (key, _) in pending.items() if is_newer(key, item.get(source))}
             item.update({source: from_dynamo(pending[source][1]) for source, _ in stored})
-            return Recorded(facts=product_facts(product, dict(item)), stored=frozenset(stored))
+            # As the DynamoDB adapter: the product's facts just before the write that stored something.
+            previous = product_facts(product, before) if existed and stored else None
+            return Recorded(facts=product_facts(product, dict(item)), stored=frozenset(stored), previous=previous)
 
     @counted
     def load(self, product: ProductKey) -> ProductFacts:

@@ -15,6 +15,7 @@ import pytest
 from stockguard.ads.port import Profile, Region
 from stockguard.domain.ads import EntityState
 from stockguard.domain.decisions import Action, Effect, Reason
+from stockguard.domain.facts import ProductKey
 from stockguard.domain.ledger import LedgerStatus
 from stockguard.domain.outcomes import Outcome
 from stockguard.index.sync import sync_index
@@ -53,12 +54,21 @@ def plan_for(w: World, *bodies):
 
     fresh: dict[str, ParsedNotification] = {}
     for body in bodies:
-        parsed = parse_notification(json.dumps(body))
+        parsed = parse_notification(body if isinstance(body, str) else json.dumps(body))
         fresh[parsed.notification_id] = parsed
-    triggers, broken = record_facts(w.services, fresh)
-    assert not broken
-    ((account, marketplace), by_asin), *_ = triggers.items()
+    recorded = record_facts(w.services, fresh)
+    assert not recorded.broken
+    ((account, marketplace), by_asin), *_ = recorded.triggers.items()
     return plan_group(w.services.config, gather_group(w.services, account, marketplace, list(by_asin.values())))
+
+
+def reevaluation(minutes: float, source: str) -> str:
+    """A re-evaluation of the product at T0 + minutes: always decided (it carries no facts)."""
+    from stockguard.notifications import build_reevaluate_message, reevaluation_id
+
+    product = ProductKey(account_id=SELLER, marketplace_id=US, asin=ASIN)
+    at = T0 + timedelta(minutes=minutes)
+    return build_reevaluate_message([product], at=at, notification_id=reevaluation_id([product], at, source=source))
 
 
 def decision(plan, entity_id: str):
@@ -117,11 +127,12 @@ def test_mark_overridden_effect_rereads_and_marks_the_operator_override():
     sp1 = next(e for e in w.ads.entities.values() if e.ref.entity_id == "sp-1")
     w.ads.set_state(sp1, E)
     w.services.index.update_state(sp1, E)
-    # When the ASIN is still out: the plan says MARK_OVERRIDDEN (a keep)
-    plan = plan_for(w, fba(ASIN, "SELLERSKU-1", 0, minutes=5, nid="n-plan"))
+    # When the product is decided again while still out (a re-evaluation: a notification that leaves the
+    # condition as it was is not decided again): the plan says MARK_OVERRIDDEN (a keep)
+    plan = plan_for(w, reevaluation(5, "n-plan"))
     assert (decision(plan, "sp-1").action, decision(plan, "sp-1").what) == (Action.KEEP, Effect.MARK_OVERRIDDEN)
     w.ads.set_calls.clear()
-    run(w, fba(ASIN, "SELLERSKU-1", 0, minutes=5, nid="n-still-out"))
+    run(w, reevaluation(5, "n-still-out"))
     # Then the executor re-read it, sent no change, and the ledger says OVERRIDDEN
     assert w.ads.set_calls == [] and w.state("sp-1") is E
     assert ledger_status(w, "sp-1") is LedgerStatus.OVERRIDDEN
@@ -134,7 +145,7 @@ def test_release_effect_ends_an_overridden_episode_without_an_ads_call():
     sp1 = next(e for e in w.ads.entities.values() if e.ref.entity_id == "sp-1")
     w.ads.set_state(sp1, E)
     w.services.index.update_state(sp1, E)
-    run(w, fba(ASIN, "SELLERSKU-1", 0, minutes=5, nid="n-still-out"))
+    run(w, reevaluation(5, "n-still-out"))
     # When stock is back: the plan says RELEASE
     plan = plan_for(w, fba(ASIN, "SELLERSKU-1", 20, minutes=30, nid="n-plan"))
     assert (decision(plan, "sp-1").reason, decision(plan, "sp-1").what) == (Reason.CONDITIONS_CLEARED, Effect.RELEASE)
@@ -173,6 +184,34 @@ def test_none_effect_changes_nothing_anywhere():
     assert w.ads.set_calls == [] and w.ads.get_calls == []
     assert all(ledger_status(w, e.ref.entity_id) is None for e in w.ads.entities.values())
     assert w.services.audit.for_asin(US, ASIN) == []
+
+
+def test_a_notification_that_leaves_the_condition_as_it_was_is_not_decided_again():
+    # Given stock well above both thresholds, decided once
+    w = world()
+    run(w, fba(ASIN, "SELLERSKU-1", 40, minutes=0, nid="n-40"))
+    index_reads = w.services.index.calls["entities_for"]  # type: ignore[attr-defined]
+    # When a newer notification says 39 (still above both thresholds: the same condition)
+    result = run(w, fba(ASIN, "SELLERSKU-1", 39, minutes=5, nid="n-39"))
+    # Then its fact is stored, nothing is read or decided, it is not marked in the dedup table, and it is counted
+    assert result.failed_message_ids == [] and result.processed == 1 and result.plans == []
+    product = ProductKey(account_id=SELLER, marketplace_id=US, asin=ASIN)
+    assert {f.fulfillable for f in w.services.stock.load(product).stock} == {39}
+    assert w.services.index.calls["entities_for"] == index_reads  # type: ignore[attr-defined]
+    assert w.services.dedup.seen(["n-39"]) == set() and w.services.dedup.seen(["n-40"]) == {"n-40"}
+    assert w.services.metrics.by_label[("DecisionsSkipped", "condition_unchanged")] == 1  # type: ignore[attr-defined]
+    # And a redelivery of it (its fact is no longer newer) is decided in full, and changes nothing
+    again = run(w, fba(ASIN, "SELLERSKU-1", 39, minutes=5, nid="n-39"))
+    assert len(again.plans) == 1 and w.ads.set_calls == []
+
+
+def test_a_change_of_condition_is_decided():
+    # Given stock above both thresholds
+    w = world()
+    run(w, fba(ASIN, "SELLERSKU-1", 40, minutes=0, nid="n-40"))
+    # When it drops to the pause threshold: the condition changes (back -> out), so it is decided and paused
+    run(w, fba(ASIN, "SELLERSKU-1", 0, minutes=5, nid="n-0"))
+    assert w.state("sp-1") is P
 
 
 def test_plan_reads_only():
