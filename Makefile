@@ -48,7 +48,7 @@ demo: bootstrap
 
 # pytest exits 5 when it collected no test: that is a failure of `make test`, never a silent pass.
 define run_pytest
-	rc=0; .venv/bin/python -m pytest $(1) $(PYTEST_ARGS) || rc=$$?; \
+	rc=0; .venv/bin/python -m pytest $(1) --durations=15 $(PYTEST_ARGS) || rc=$$?; \
 	if [ "$$rc" -eq 5 ]; then echo "make $@: pytest collected no tests (exit 5): failing" >&2; exit 1; fi; \
 	exit "$$rc"
 endef
