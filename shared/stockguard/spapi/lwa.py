@@ -3,8 +3,9 @@ through the shared token client (stockguard.amazon.lwa).
 
 Destination calls of the Notifications API need a grantless token with scope
 sellingpartnerapi::notifications; subscription calls need the seller's token (refresh_token grant).
-Each LwaTokens keeps its own cache (one `stockguard subscribe` run), refreshing a minute before a token
-expires; tokens leave it only as SecretStr.
+Each LwaTokens keeps its own cache (one `stockguard subscribe` run, or one pull client), refreshing a
+minute before a token expires and, for the pull client, after the SP-API answered 401; tokens leave it
+only as SecretStr.
 """
 
 from __future__ import annotations
@@ -54,6 +55,15 @@ class LwaTokens:
 
     def seller(self) -> SecretStr:
         return SecretStr(self._client.token(self._token_url, self._seller))
+
+    def seller_after_401(self, rejected: SecretStr) -> SecretStr:
+        """A fresh seller token unless another thread already replaced the rejected one."""
+        return SecretStr(self._client.refresh_after_401(self._token_url, self._seller, rejected.get_secret_value()))
+
+    @property
+    def seller_key(self) -> str:
+        """A stable, non-secret name of the seller's consent (a digest of the refresh token)."""
+        return self._seller.cache_key()
 
     def _post(self, url: str, form: dict[str, str]) -> tuple[int, Any]:
         kind = "grantless" if form["grant_type"] == "client_credentials" else "seller"

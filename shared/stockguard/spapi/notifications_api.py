@@ -13,11 +13,11 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
-from pydantic import SecretStr, ValidationError
+from pydantic import SecretStr
 
-from stockguard.amazon.retry import RETRYABLE_STATUS
+from stockguard.spapi.call import parse_model
 from stockguard.spapi.credentials import SpApiCredentials
-from stockguard.spapi.errors import SpApiConflictError, SpApiError, SpApiRetryableError, scrub
+from stockguard.spapi.errors import SpApiError, error_message, error_type_for, first_error_code, scrub
 from stockguard.spapi.lwa import LwaTokens
 from stockguard.spapi.models import Destination, Subscription
 from stockguard.spapi.regions import LWA_TOKEN_URL
@@ -69,13 +69,13 @@ class NotificationsApi:
     def create_destination(self, name: str, queue_arn: str) -> Destination:
         body = {"name": name, "resourceSpecification": {"sqs": {"arn": queue_arn}}}
         payload = self._call("POST", DESTINATIONS_PATH, "createDestination", "destination", self._tokens.grantless(), body)
-        return _parse(Destination, payload, "createDestination")
+        return parse_model(Destination, payload, "createDestination")
 
     def list_destinations(self) -> list[Destination]:
         payload = self._call("GET", DESTINATIONS_PATH, "getDestinations", "destination", self._tokens.grantless())
         if not isinstance(payload, list):
             raise SpApiError("getDestinations: the response payload is not a list")
-        return [_parse(Destination, item, "getDestinations") for item in payload]
+        return [parse_model(Destination, item, "getDestinations") for item in payload]
 
     def get_subscription(self, notification_type: str) -> Subscription | None:
         """The seller's subscription to the type, or None (404, or a 200 without a payload)."""
@@ -88,12 +88,12 @@ class NotificationsApi:
             return None
         if not payload:
             return None
-        return _parse(Subscription, payload, f"getSubscription {notification_type}")
+        return parse_model(Subscription, payload, f"getSubscription {notification_type}")
 
     def create_subscription(self, notification_type: str, body: dict[str, Any]) -> Subscription:
         path = f"{SUBSCRIPTIONS_PATH}/{quote(notification_type, safe='')}"
         payload = self._call("POST", path, f"createSubscription {notification_type}", "subscription", self._tokens.seller(), body)
-        return _parse(Subscription, payload, f"createSubscription {notification_type}")
+        return parse_model(Subscription, payload, f"createSubscription {notification_type}")
 
     def _call(
         self,
@@ -116,8 +116,8 @@ class NotificationsApi:
             raise _NotFound()
         if response.status_code >= 300:
             message = self._error_message(operation, family, response, token)
-            error_type = _error_type(response.status_code)
-            raise error_type(message, status=response.status_code, code=_first_code(response))
+            error_type = error_type_for(response.status_code)
+            raise error_type(message, status=response.status_code, code=first_error_code(response))
         try:
             data = response.json()
         except ValueError:
@@ -125,54 +125,11 @@ class NotificationsApi:
         return data.get("payload") if isinstance(data, dict) else None
 
     def _error_message(self, operation: str, family: str, response: httpx.Response, token: SecretStr) -> str:
-        parts = []
-        for error in _errors(response):
-            text = ": ".join(str(error.get(k)) for k in ("code", "message") if error.get(k))
-            if error.get("details"):
-                text += f" ({error['details']})"
-            parts.append(text)
-        message = f"{operation} failed: HTTP {response.status_code}"
-        if parts:
-            message += " " + "; ".join(parts)
-        hint = _HINTS.get((family, response.status_code))
-        if hint:
-            message += f" — {hint}"
-            if response.status_code == 403 and "ITEM_INVENTORY_EVENT_CHANGE" in operation:
-                message += _INVENTORY_ROLE_HINT
-        request_id = response.headers.get("x-amzn-RequestId")
-        if request_id:
-            message += f" [request id {request_id}]"
-        return scrub(message, [*self._secrets, token.get_secret_value()])
+        hint = _HINTS.get((family, response.status_code), "")
+        if hint and response.status_code == 403 and "ITEM_INVENTORY_EVENT_CHANGE" in operation:
+            hint += _INVENTORY_ROLE_HINT
+        return scrub(error_message(operation, response, hint=hint), [*self._secrets, token.get_secret_value()])
 
 
 class _NotFound(Exception):
     pass
-
-
-def _error_type(status: int) -> type[SpApiError]:
-    """409 is looked up by set-up; 429/5xx (still so after the transport's retries) may work on a later run."""
-    if status == 409:
-        return SpApiConflictError
-    return SpApiRetryableError if status in RETRYABLE_STATUS else SpApiError
-
-
-def _errors(response: httpx.Response) -> list[dict[str, Any]]:
-    try:
-        data = response.json()
-    except ValueError:
-        return []
-    errors = data.get("errors") if isinstance(data, dict) else None
-    return [e for e in errors if isinstance(e, dict)] if isinstance(errors, list) else []
-
-
-def _first_code(response: httpx.Response) -> str:
-    errors = _errors(response)
-    return str(errors[0].get("code", "")) if errors else ""
-
-
-def _parse(model, payload: Any, operation: str):
-    try:
-        return model.model_validate(payload)
-    except ValidationError as exc:
-        fields = sorted({".".join(str(p) for p in e["loc"]) or "payload" for e in exc.errors()})
-        raise SpApiError(f"{operation}: unexpected response payload (problem with: {', '.join(fields)})") from None

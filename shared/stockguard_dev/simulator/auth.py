@@ -22,6 +22,16 @@ DEFAULT_CLIENTS: dict[str, dict[str, str]] = {
 
 
 @dataclass(frozen=True)
+class Grant:
+    """What an access token was issued for: the client, and the refresh token (seller authorisation)
+    or the scope (grantless, client_credentials) it came from."""
+
+    client_id: str
+    refresh_token: str | None = field(default=None, repr=False)
+    scope: str | None = None
+
+
+@dataclass(frozen=True)
 class LwaClient:
     client_id: str
     client_secret: str = field(repr=False)
@@ -55,11 +65,21 @@ def _same(a: str, b: str) -> bool:
 
 
 class LwaAuthority:
-    def __init__(self, clients: dict[str, LwaClient], ttl_seconds: int, clock: Callable[[], float] = time.monotonic) -> None:
+    """`scopes`: the scopes a client_credentials grant may ask for (None = any, as the Ads side plays it);
+    another scope is refused with `invalid_scope`."""
+
+    def __init__(
+        self,
+        clients: dict[str, LwaClient],
+        ttl_seconds: int,
+        clock: Callable[[], float] = time.monotonic,
+        scopes: frozenset[str] | None = None,
+    ) -> None:
         self._clients = clients
         self._ttl = ttl_seconds
         self._clock = clock
-        self._tokens: dict[str, tuple[str, float]] = {}  # access token -> (client id, expires at)
+        self._scopes = scopes
+        self._tokens: dict[str, tuple[Grant, float]] = {}  # access token -> (grant, expires at)
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -81,9 +101,15 @@ class LwaAuthority:
             return lwa_error("invalid_client", "Client authentication failed")
         if grant_type == "refresh_token" and not any(_same(token, form["refresh_token"]) for token in client.refresh_tokens):
             return lwa_error("invalid_grant", "The request has an invalid grant parameter : refresh_token")
+        if grant_type == "client_credentials" and self._scopes is not None and form["scope"] not in self._scopes:
+            return lwa_error("invalid_scope", "The request has an invalid parameter : scope")
         access_token = "Atza|" + secrets.token_urlsafe(32)
+        if grant_type == "refresh_token":
+            grant = Grant(client.client_id, refresh_token=form["refresh_token"])
+        else:
+            grant = Grant(client.client_id, scope=form["scope"])
         with self._lock:
-            self._tokens[access_token] = (client.client_id, self._clock() + self._ttl)
+            self._tokens[access_token] = (grant, self._clock() + self._ttl)
         body: dict[str, object] = {"access_token": access_token, "token_type": "bearer", "expires_in": self._ttl}
         if grant_type == "refresh_token":
             body["refresh_token"] = form["refresh_token"]
@@ -93,15 +119,20 @@ class LwaAuthority:
 
     def client_of(self, access_token: str) -> tuple[str | None, str]:
         """(client id, "") for a live token, else (None, why)."""
+        grant, why = self.grant_of(access_token)
+        return (grant.client_id if grant is not None else None), why
+
+    def grant_of(self, access_token: str) -> tuple[Grant | None, str]:
+        """(grant, "") for a live token, else (None, why): "Invalid access token" / "Access token has expired"."""
         with self._lock:
             entry = self._tokens.get(access_token)
         if entry is None:
             return None, "Invalid access token"
-        client_id, expires_at = entry
+        grant, expires_at = entry
         if self._clock() >= expires_at:
             return None, "Access token has expired"
-        return client_id, ""
+        return grant, ""
 
     def expire_all(self) -> None:
         with self._lock:
-            self._tokens = {token: (client, float("-inf")) for token, (client, _) in self._tokens.items()}
+            self._tokens = {token: (grant, float("-inf")) for token, (grant, _) in self._tokens.items()}

@@ -10,18 +10,31 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
-def encode_token(offset: int) -> str:
-    raw = json.dumps({"o": offset}).encode()
+def encode_state(state: dict[str, Any]) -> str:
+    """An opaque, URL-safe token carrying `state` (JSON-serialisable): the server stays stateless."""
+    raw = json.dumps(state, separators=(",", ":"), sort_keys=True).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_state(token: str) -> dict[str, Any]:
+    """The state inside a token made by encode_state; ValueError for anything else."""
+    try:
+        padded = token + "=" * (-len(token) % 4)
+        state = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError) as exc:
+        raise ValueError("invalid nextToken") from exc
+    if not isinstance(state, dict):
+        raise ValueError("invalid nextToken")
+    return state
+
+
+def encode_token(offset: int) -> str:
+    return encode_state({"o": offset})
 
 
 def decode_token(token: str) -> int:
     """The offset inside a token made by encode_token; ValueError for anything else."""
-    try:
-        padded = token + "=" * (-len(token) % 4)
-        offset = json.loads(base64.urlsafe_b64decode(padded.encode()))["o"]
-    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        raise ValueError("invalid nextToken") from exc
+    offset = decode_state(token).get("o")
     if not isinstance(offset, int) or offset < 0:
         raise ValueError("invalid nextToken")
     return offset

@@ -6,7 +6,10 @@ import copy
 from typing import Any
 
 from stockguard_dev.simulator.call import Backend, Call
+from stockguard_dev.simulator.exchange import REGION_PREFIXES
 from stockguard_dev.simulator.reply import Reply
+
+__all__ = ["REGION_OF_COUNTRY", "REGION_PREFIXES", "list_profiles", "profile_in_region", "region_of"]
 
 # Ads API regional hosts and their marketplaces (reference/ads-api.md §3).
 REGION_OF_COUNTRY: dict[str, str] = {
@@ -14,7 +17,6 @@ REGION_OF_COUNTRY: dict[str, str] = {
     **{c: "EU" for c in ("UK", "GB", "FR", "IT", "ES", "DE", "NL", "AE", "PL", "TR", "EG", "SA", "SE", "BE", "IN", "ZA")},
     **{c: "FE" for c in ("JP", "AU", "SG")},
 }
-REGION_PREFIXES: dict[str, str] = {"/na": "NA", "/eu": "EU", "/fe": "FE"}
 
 
 def region_of(profile: dict[str, Any]) -> str | None:

@@ -14,8 +14,9 @@ _SECRET_FORM_FIELDS = frozenset({"client_secret", "refresh_token", "code"})
 class RecordedRequest:
     """One request. `path` is the API path (without a /na|/eu|/fe region prefix, see `region`);
     `query` maps each parameter to its last value; `headers` are lower-cased with the Authorization
-    value replaced by "Bearer <redacted>"; `json` is the parsed JSON body (None if absent or not JSON);
-    `form` is the token endpoint's form with secrets redacted; `fault` names the injected fault kind."""
+    value replaced by "Bearer <redacted>" (and x-amz-access-token by "<redacted>"); `json` is the parsed JSON body (None if absent or not JSON);
+    `form` is the token endpoint's form with secrets redacted; `fault` names the injected fault kind;
+    `seller_id` is the SP-API seller the access token was granted for (None on the Ads API)."""
 
     method: str
     path: str
@@ -27,12 +28,16 @@ class RecordedRequest:
     form: dict[str, str] | None = None
     fault: str | None = None
     region: str | None = None
+    seller_id: str | None = None
 
 
 def redact_headers(headers: dict[str, str]) -> dict[str, str]:
+    """Authorization (Ads API) becomes "Bearer <redacted>", x-amz-access-token (SP-API) "<redacted>"."""
     out = dict(headers)
     if "authorization" in out:
         out["authorization"] = f"Bearer {REDACTED}"
+    if "x-amz-access-token" in out:
+        out["x-amz-access-token"] = REDACTED
     return out
 
 

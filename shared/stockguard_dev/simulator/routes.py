@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 from stockguard_dev.simulator import envelope, envelope_handlers, sd
 from stockguard_dev.simulator.call import Backend, Call
+from stockguard_dev.simulator.exchange import TOKEN_PATH
 from stockguard_dev.simulator.profiles import list_profiles
 from stockguard_dev.simulator.reply import JSON, Reply
 
-TOKEN_PATH = "/auth/o2/token"
+__all__ = ["ROUTES", "TOKEN_PATH", "Route", "find_route", "is_known_path"]
 
 
 @dataclass(frozen=True)

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import json
-import threading
 import time
 from collections.abc import Callable, Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from stockguard_dev.simulator.auth import LwaAuthority, build_clients
 from stockguard_dev.simulator.call import Backend
 from stockguard_dev.simulator.catalog import COLLECTIONS, SB_STATES, SD_STATES, SP_STATES, Catalog, load_catalog
-from stockguard_dev.simulator.dispatch import Dispatcher, RawRequest
+from stockguard_dev.simulator.dispatch import Dispatcher
 from stockguard_dev.simulator.faults import FaultConfig
+from stockguard_dev.simulator.httpd import HOST, LocalHttpServer
 from stockguard_dev.simulator.recording import RecordedRequest, RequestLog
 from stockguard_dev.simulator.routes import TOKEN_PATH
 from stockguard_dev.simulator.store import EntityStore
 
-HOST = "127.0.0.1"
+__all__ = ["HOST", "AdsSimulator"]
+
 _STATES = {"SP": SP_STATES, "SB": SB_STATES, "SD": SD_STATES}
 
 
@@ -55,40 +54,23 @@ class AdsSimulator:
         self._store = EntityStore(catalog)
         self._authority = LwaAuthority(build_clients(clients, catalog.credentials), token_ttl_seconds, clock)
         self._log = RequestLog()
-        self._stopping = threading.Event()
-        self._port = port
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._http = LocalHttpServer(
+            lambda raw: self._dispatcher().handle(raw), self._log, port=port, name="ads-simulator", server_version="AdsSimulator/1"
+        )
 
     def __repr__(self) -> str:
-        where = self._server and self.base_url
+        where = self._http.running and self.base_url
         return f"AdsSimulator(profiles={len(self._catalog.profiles)}, url={where or 'stopped'})"
 
     # lifecycle -----------------------------------------------------------------------------------
 
     def start(self) -> str:
         """Bind 127.0.0.1 (ephemeral port unless `port` was given), serve in a daemon thread, return base_url."""
-        if self._server is not None:
-            return self.base_url
-        self._stopping.clear()
-        server = ThreadingHTTPServer((HOST, self._port), _handler_class(self))
-        server.daemon_threads = True
-        server.block_on_close = False
-        self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, args=(0.05,), name="ads-simulator", daemon=True)
-        self._thread.start()
-        return self.base_url
+        return self._http.start()
 
     def stop(self) -> None:
         """Stop serving; slow (fault-delayed) requests are cut short."""
-        self._stopping.set()
-        server, self._server = self._server, None
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        self._http.stop()
 
     def __enter__(self) -> AdsSimulator:
         self.start()
@@ -101,9 +83,9 @@ class AdsSimulator:
 
     @property
     def base_url(self) -> str:
-        if self._server is None:
+        if not self._http.running:
             raise RuntimeError("AdsSimulator is not started")
-        return f"http://{HOST}:{self._server.server_address[1]}"
+        return self._http.base_url
 
     @property
     def token_url(self) -> str:
@@ -159,7 +141,7 @@ class AdsSimulator:
 
     def _dispatcher(self) -> Dispatcher:
         backend = Backend(store=self._store, profiles=self._catalog.profiles, faults=self._faults)
-        return Dispatcher(backend, self._authority, sleep=self._stopping.wait)
+        return Dispatcher(backend, self._authority, sleep=self._http.stopping.wait)
 
 
 def _collection(ad_product: str, entity_type: str) -> str:
@@ -167,38 +149,3 @@ def _collection(ad_product: str, entity_type: str) -> str:
     if key not in COLLECTIONS:
         raise ValueError(f"unknown ad product / entity type {key}")
     return COLLECTIONS[key]
-
-
-def _handler_class(sim: AdsSimulator) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "AdsSimulator/1"
-
-        def _serve(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length > 0 else b""
-            headers: dict[str, str] = {}
-            for name, value in self.headers.items():
-                key = name.lower()
-                headers[key] = f"{headers[key]}, {value}" if key in headers else value
-            outcome = sim._dispatcher().handle(RawRequest(self.command, self.path, headers, body))
-            sim._log.append(outcome.record)
-            reply = outcome.reply
-            payload = b"" if reply.body is None else json.dumps(reply.body).encode()
-            try:
-                self.send_response(reply.status)
-                self.send_header("Content-Type", reply.content_type)
-                self.send_header("Content-Length", str(len(payload)))
-                for name, value in reply.headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(payload)
-            except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout tests)
-                self.close_connection = True
-
-        do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Silent: request lines would be noise in test output."""
-
-    return Handler
