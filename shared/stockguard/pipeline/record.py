@@ -15,7 +15,7 @@ from stockguard.pipeline.gather import ProductTrigger
 from stockguard.pipeline.plan import product_state
 from stockguard.pipeline.services import Services
 from stockguard.policy.assess import condition_of
-from stockguard.state.stock import ProductFacts, Recorded
+from stockguard.state.stock import ProductFacts, Recorded, order_key, source_of
 
 logger = logging.getLogger(__name__)
 
@@ -37,9 +37,10 @@ def record_facts(services: Services, fresh: dict[str, ParsedNotification]) -> Re
     A storage failure fails the notifications with facts for that product (their records are batch item
     failures, so SQS retries them). A product whose write stored newer facts that leave its condition as it
     was (stock on the same side of both thresholds, the same Featured Offer: policy.assess.condition_of) is
-    not decided again for those notifications: no decision can differ from the last one, and a held-back one
-    comes back as its scheduled re-evaluation. A stale or repeated fact (nothing stored: a redelivery, a
-    concurrent invocation) is always decided, so a retry settles what a failed attempt left.
+    not decided again for the notifications whose every fact the write stored: no decision can differ from
+    the last one, and a held-back one comes back as its scheduled re-evaluation. A notification with a stale
+    or repeated fact (a redelivery after a failure, a concurrent invocation), even in a batch whose newer
+    facts are stored, is always decided, so a retry settles what a failed attempt left.
     """
     facts_of: dict[str, list[StockFact | OfferFact]] = defaultdict(list)
     products: dict[str, ProductKey] = {}
@@ -52,7 +53,9 @@ def record_facts(services: Services, fresh: dict[str, ParsedNotification]) -> Re
             writers[fact.product.id].add(notification_id)
     batch = RecordedBatch()
     recorded: dict[str, ProductFacts | None] = {}
-    unchanged: set[str] = set()
+    # product id -> the notifications whose every fact for it this write stored, on a product whose
+    # condition the write left as it was: only those may skip the decision
+    news: dict[str, set[str]] = {}
     for product_id, facts in facts_of.items():
         try:
             outcome = services.stock.record(products[product_id], facts)
@@ -62,14 +65,14 @@ def record_facts(services: Services, fresh: dict[str, ParsedNotification]) -> Re
             continue
         recorded[product_id] = outcome.facts
         if _condition_unchanged(services, outcome):
-            unchanged.add(product_id)
-    batch.unchanged = len(unchanged)
+            news[product_id] = _stored_by(facts, outcome)
+    batch.unchanged = len(news)
     for notification_id, notification in fresh.items():
         if notification_id in batch.broken:
             continue
         quiet = True
         for product in notification.products:
-            if product.id in unchanged and notification_id in writers[product.id]:
+            if notification_id in news.get(product.id, set()):
                 continue
             quiet = False
             group = batch.triggers[(product.account_id, product.marketplace_id)]
@@ -80,6 +83,17 @@ def record_facts(services: Services, fresh: dict[str, ParsedNotification]) -> Re
         if quiet and notification.products:
             batch.quiet.add(notification_id)
     return batch
+
+
+def _stored_by(facts: list[StockFact | OfferFact], outcome: Recorded) -> set[str]:
+    """The notifications every one of whose facts the write stored. A notification with a fact that was not
+    stored (stale, repeated: a redelivery after a failure, or superseded in the batch) is not among them, so
+    it is always decided and settles what its failed attempt left (a pending intent, a throttled change)."""
+    by_notification: dict[str, bool] = {}
+    for fact in facts:
+        stored = (source_of(fact), order_key(fact.event_time, fact.notification_id)) in outcome.stored
+        by_notification[fact.notification_id] = by_notification.get(fact.notification_id, True) and stored
+    return {n for n, all_stored in by_notification.items() if all_stored}
 
 
 def _condition_unchanged(services: Services, outcome: Recorded) -> bool:

@@ -231,3 +231,17 @@ def test_plan_reads_only():
         for k, n in w.services.audit.calls.items()
         if k.startswith("for_")  # type: ignore[attr-defined]
     )
+
+
+def test_a_redelivered_notification_is_decided_even_beside_a_newer_one_of_the_same_condition():
+    # Regression (the soak found it): a stock-out whose PUT was throttled left its pause intents pending and was
+    # redelivered in the same batch as a newer notification of another SKU that kept the product out of stock.
+    w = world()
+    w.ads.fail_next_set = [Outcome.THROTTLED] * 4  # every PUT group (SP, SB ad, SB campaign, SD) of the first attempt
+    first = run(w, fba(ASIN, "SELLERSKU-1", 0, minutes=0, nid="n-out"))
+    assert first.failed_message_ids and w.state("sp-1") is E
+    # When the redelivery arrives with the newer, same-condition notification (its fact is stored: "unchanged")
+    again = run(w, fba(ASIN, "SELLERSKU-1", 0, minutes=0, nid="n-out"), fba(ASIN, "SELLERSKU-1", 0, minutes=5, nid="n-still-out"))
+    # Then the redelivered one is still decided: its pauses apply and nothing is left pending
+    assert again.failed_message_ids == []
+    assert w.state("sp-1") is P and ledger_status(w, "sp-1") is LedgerStatus.PAUSED
