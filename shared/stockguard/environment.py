@@ -7,7 +7,7 @@ plain values. This module is the only reader of `os.environ` in the runtime pack
 Powertools read their own `AWS_*` / `POWERTOOLS_*` settings themselves).
 
 Handler -> model: InventoryEventsFunction and OfferEventsFunction -> BatchFunctionEnvironment;
-AdsIndexSyncFunction -> IndexSyncEnvironment. The variable names are a contract with template.yaml
+AdsIndexSyncFunction -> IndexSyncEnvironment; ReconcileFunction -> ReconcileEnvironment. The variable names are a contract with template.yaml
 (ARCHITECTURE.md, "Environment variables"); `variables()` lists them for the template tests.
 """
 
@@ -68,6 +68,30 @@ class ReevaluationEnvironment(_Section):
     queue_url: str = Field(validation_alias="REEVALUATE_QUEUE_URL", min_length=1)
 
 
+class SpApiEnvironment(_Section):
+    """How to reach the SP-API (the reconciliation's pull calls): the credentials secret (either shape of
+    stockguard.spapi.credentials) and optional endpoint overrides (one host then serves every region)."""
+
+    credentials_secret: str = Field(validation_alias="SP_API_CREDENTIALS_SECRET", min_length=1)
+    api_endpoint: str = Field(default="", validation_alias="SP_API_ENDPOINT")
+    token_endpoint: str = Field(default="", validation_alias="SP_LWA_TOKEN_ENDPOINT")
+
+
+class ReconcileTables(_Section):
+    """The stock facts to compare with (read only) and the reconciliation's own watermarks."""
+
+    stock_table: str = Field(validation_alias="STOCK_TABLE_NAME", min_length=1)
+    reconcile_table: str = Field(validation_alias="RECONCILE_TABLE_NAME", min_length=1)
+
+
+class ReconcileSchedule(_Section):
+    """Where reconcile facts go to be decided, and how often the full sweep and the offer re-check run."""
+
+    inventory_queue_url: str = Field(validation_alias="INVENTORY_QUEUE_URL", min_length=1)
+    full_sweep_hours: float = Field(default=24, gt=0, le=24 * 30, validation_alias="RECONCILE_FULL_SWEEP_HOURS")
+    offer_recheck_minutes: float = Field(default=60, ge=0, le=24 * 60 * 7, validation_alias="OFFER_RECHECK_MINUTES")
+
+
 class _HandlerEnvironment(BaseModel):
     """A handler's whole environment: each field a _Section validated from the same flat mapping."""
 
@@ -124,3 +148,11 @@ class IndexSyncEnvironment(_HandlerEnvironment):
     tables: IndexTables
     ads: AdsApiEnvironment
     configuration: ConfigurationEnvironment
+
+
+class ReconcileEnvironment(_HandlerEnvironment):
+    """ReconcileFunction."""
+
+    tables: ReconcileTables
+    sp_api: SpApiEnvironment
+    schedule: ReconcileSchedule

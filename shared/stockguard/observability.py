@@ -31,6 +31,9 @@ class MetricNames:
     INDEX_SYNCED = "IndexSynced"
     INDEX_ENTITIES = "IndexEntities"
     INDEX_SYNC_FAILURES = "IndexSyncFailures"
+    RECONCILE_SUCCEEDED = "ReconcileSucceeded"  # a reconcile run with no failed (seller, marketplace): ReconcileStaleAlarm
+    RECONCILE_FAILURES = "ReconcileFailures"  # (seller, marketplace) pairs a run could not reconcile
+    RECONCILE_DRIFT = "ReconcileDrift"  # dimension kind: a change a reconcile fact caused (ReconcileDriftAlarm)
 
 
 class MetricsSink(Protocol):

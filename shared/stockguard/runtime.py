@@ -1,7 +1,7 @@
-"""Cold-start wiring of the three handlers: environment model -> configuration, credentials, adapters.
+"""Cold-start wiring of the four handlers: environment model -> configuration, credentials, adapters.
 
 Handlers stay thin: each owns a ServicesCache built with its wiring function (`build_batch_services`,
-`build_index_sync_services`), which validates the handler's environment model (stockguard.environment)
+`build_index_sync_services`, `build_reconcile_services`), which validates the handler's environment model (stockguard.environment)
 and builds everything once per container (warm invocations reuse clients, the LWA token and caches).
 Local tools and tests inject through the cache alone: `override(services)` or `override(factory=...)`;
 a factory may start from `cache.build_default()` and `dataclasses.replace` what it needs (the demo's
@@ -16,11 +16,12 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from stockguard.ads.port import AdsApi, Region
 from stockguard.clock import utcnow
-from stockguard.environment import AdsApiEnvironment, BatchFunctionEnvironment, IndexSyncEnvironment
+from stockguard.environment import AdsApiEnvironment, BatchFunctionEnvironment, IndexSyncEnvironment, ReconcileEnvironment
 from stockguard.index.services import IndexSyncServices
 from stockguard.observability import MetricNames, PowertoolsMetrics, logger
 from stockguard.pipeline.services import Services
 from stockguard.policy import StockGuardConfig
+from stockguard.reconcile.run import ReconcileServices
 
 
 def load_configuration(parameter_name: str) -> StockGuardConfig:
@@ -98,11 +99,39 @@ def build_index_sync_services(env: IndexSyncEnvironment, *, ads: AdsApi | None =
     )
 
 
+def build_reconcile_services(env: ReconcileEnvironment, *, sqs_client: Any = None) -> ReconcileServices:
+    """ReconcileFunction: every seller of the SP-API secret, their pull clients, the stores, the queue."""
+    from datetime import timedelta
+
+    from stockguard.reconcile.clients import PullClients
+    from stockguard.reconcile.offers import StoredOfferFacts
+    from stockguard.reconcile.publisher import SqsFactsPublisher
+    from stockguard.reconcile.run import ReconcileSettings
+    from stockguard.reconcile.watermarks import WatermarkRepository
+    from stockguard.spapi.credentials import load_app_credentials_from_secret
+    from stockguard.state.stock import StockRepository
+
+    credentials = load_app_credentials_from_secret(env.sp_api.credentials_secret)
+    return ReconcileServices(
+        sellers=credentials.all_sellers(),
+        pull_for=PullClients(endpoint=env.sp_api.api_endpoint or None, token_endpoint=env.sp_api.token_endpoint or None),
+        watermarks=WatermarkRepository(env.tables.reconcile_table),
+        stock=StockRepository(env.tables.stock_table),
+        offers=StoredOfferFacts(env.tables.stock_table),
+        publisher=SqsFactsPublisher(env.schedule.inventory_queue_url, client=sqs_client),
+        metrics=PowertoolsMetrics(),
+        settings=ReconcileSettings(
+            full_sweep_every=timedelta(hours=env.schedule.full_sweep_hours),
+            offer_recheck_after=timedelta(minutes=env.schedule.offer_recheck_minutes),
+        ),
+    )
+
+
 class _HasAds(Protocol):
     ads: AdsApi
 
 
-S = TypeVar("S", bound=_HasAds)
+S = TypeVar("S")
 
 
 class ServicesCache(Generic[S]):
@@ -120,6 +149,10 @@ class ServicesCache(Generic[S]):
     @classmethod
     def for_index_sync(cls) -> ServicesCache[IndexSyncServices]:
         return ServicesCache(lambda: build_index_sync_services(IndexSyncEnvironment.from_environ()))
+
+    @classmethod
+    def for_reconcile(cls) -> ServicesCache[ReconcileServices]:
+        return ServicesCache(lambda: build_reconcile_services(ReconcileEnvironment.from_environ()))
 
     def build_default(self) -> S:
         """What a cold start builds from the environment (a factory may start from it)."""
@@ -139,9 +172,11 @@ class ServicesCache(Generic[S]):
         self._services = None
 
 
-def apply_time_budget(services: _HasAds, context: Any) -> None:
-    """Keep the Ads client from sleeping past the Lambda's own timeout (the message then returns to SQS)."""
-    setter = getattr(services.ads, "set_budget", None)
+def apply_time_budget(services: _HasAds | ReconcileServices, context: Any) -> None:
+    """Keep the Ads (or SP-API) clients from sleeping past the Lambda's own timeout (the message then
+    returns to SQS; the next scheduled run reads again)."""
+    client = services.pull_for if isinstance(services, ReconcileServices) else services.ads
+    setter = getattr(client, "set_budget", None)
     if setter is None or context is None or not hasattr(context, "get_remaining_time_in_millis"):
         return
     from stockguard.ads import TimeBudget
@@ -191,4 +226,19 @@ def index_sync_handler(event: dict, context: Any, cache: ServicesCache[IndexSync
         "syncedAt": now.isoformat(),
     }
     logger.info("index sync done", extra=summary)
+    return summary
+
+
+def reconcile_handler(event: dict, context: Any, cache: ServicesCache[ReconcileServices], *, now: datetime | None = None) -> dict:
+    """One run. A manual invoke may pass `{"full": true}` (a full sweep) and `{"targets": [[seller_id,
+    marketplace_id], ...]}` (only these pairs; a replay's); the schedule's event has neither. The report is
+    returned and logged; a failed (seller, marketplace) is counted (ReconcileFailures), never raised."""
+    from stockguard.reconcile.run import ReconcileRequest, run_reconcile
+
+    services = cache.get()
+    apply_time_budget(services, context)
+    request = ReconcileRequest.from_event(event)
+    report = run_reconcile(services, now=now or utcnow(), full=request.full, only=request.targets)
+    summary = report.as_dict()
+    logger.info("reconcile done", extra=summary)
     return summary

@@ -20,6 +20,12 @@ class NotificationType(StrEnum):
     PRICING_HEALTH = "PRICING_HEALTH"
     # Internal: a delayed re-evaluation StockGuard sends to itself when a decision waits for the dwell time.
     STOCKGUARD_REEVALUATE = "STOCKGUARD_REEVALUATE"
+    # Internal: Amazon's own state read back by the reconciliation (ReconcileFunction), sent to the
+    # inventory queue so that it is decided like a notification (notifications/reconcile.py).
+    STOCKGUARD_RECONCILE = "STOCKGUARD_RECONCILE"
+    # The source of a fact read back by the reconciliation (getInventorySummaries, getCompetitiveSummary):
+    # stored in the same per-SKU / offer slot as a notification's, ordered against it by event time.
+    RECONCILE = "RECONCILE"
 
 
 class ProductKey(BaseModel):

@@ -12,9 +12,11 @@ from typing import Any
 from stockguard.domain.facts import NotificationType, ParsedNotification
 from stockguard.notifications.any_offer_changed import parse_any_offer_changed
 from stockguard.notifications.envelope import Message, read_message
+from stockguard.notifications.errors import NotificationError
 from stockguard.notifications.fba_inventory import parse_fba_inventory
 from stockguard.notifications.item_inventory import parse_item_inventory
 from stockguard.notifications.pricing_health import parse_pricing_health
+from stockguard.notifications.reconcile import parse_reconcile
 from stockguard.notifications.reevaluate import parse_reevaluate
 
 PARSERS: dict[NotificationType, Callable[[Message], ParsedNotification]] = {
@@ -23,6 +25,7 @@ PARSERS: dict[NotificationType, Callable[[Message], ParsedNotification]] = {
     NotificationType.ANY_OFFER_CHANGED: parse_any_offer_changed,
     NotificationType.PRICING_HEALTH: parse_pricing_health,
     NotificationType.STOCKGUARD_REEVALUATE: parse_reevaluate,
+    NotificationType.STOCKGUARD_RECONCILE: parse_reconcile,
 }
 
 
@@ -34,4 +37,7 @@ def parse_notification(body: str | bytes | Mapping[str, Any]) -> ParsedNotificat
     Amazon's nor served; the message names the field path.
     """
     message = read_message(body)
-    return PARSERS[message.type](message)
+    parser = PARSERS.get(message.type)
+    if parser is None:  # a fact source (RECONCILE) is not a message type
+        raise NotificationError(f"unsupported notification type: {message.type.value}")
+    return parser(message)

@@ -6,7 +6,8 @@ parse (stockguard.pipeline.parse) fails bad records alone; deduplicate drops Not
 processed (table) or repeated in the batch; record facts (pipeline.record) writes once per product; then
 per (account, marketplace): gather (pipeline.gather: reads), settle (pipeline.settle: crash settlement,
 before any decision), plan (pipeline.plan: the pure policy, no I/O); execute (pipeline.execute) carries out
-every effect coalesced across groups; mark processed records the notifications whose effects all applied.
+every effect coalesced across groups, and the changes reconcile facts caused are counted as drift
+(pipeline.drift); mark processed records the notifications whose effects all applied.
 Any record whose facts could not be stored, whose group could not be decided, or whose entities failed or
 were throttled is a batch item failure, so SQS delivers it again (and after maxReceiveCount, to the DLQ).
 """
@@ -21,6 +22,7 @@ from typing import Any
 from stockguard.domain.facts import ParsedNotification
 from stockguard.domain.outcomes import Outcome
 from stockguard.observability import MetricNames
+from stockguard.pipeline.drift import drift_of
 from stockguard.pipeline.execute import Executor
 from stockguard.pipeline.gather import ProductTrigger, gather_group
 from stockguard.pipeline.parse import parse_records
@@ -42,6 +44,7 @@ class BatchResult:
     processed: int = 0
     plans: list[GroupPlan] = field(default_factory=list)
     outcomes: dict[str, Outcome] = field(default_factory=dict)
+    drift: dict[str, int] = field(default_factory=dict)  # ReconcileDrift kind -> products (pipeline.drift)
 
     def response(self) -> dict[str, Any]:
         return {"batchItemFailures": [{"itemIdentifier": m} for m in self.failed_message_ids]}
@@ -128,6 +131,9 @@ def _execute(run: _Run, services: Services) -> None:
     run.result.outcomes = report.outcomes
     for ref_id in report.failed_refs:
         run.broken |= run.job_sources.get(ref_id, set())
+    for kind, products in drift_of(run.jobs, report.outcomes, run.fresh).items():
+        services.metrics.count_by(MetricNames.RECONCILE_DRIFT, "kind", kind.value, products)
+        run.result.drift[kind.value] = run.result.drift.get(kind.value, 0) + products
 
 
 def _mark_processed(run: _Run, services: Services) -> None:

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 
@@ -30,6 +30,7 @@ from stockguard.spapi.regions import resolve_region
 _ONE_SELLER_KEYS = "client_id, client_secret, refresh_token"
 _SELLERS_KEYS = "client_id, client_secret, sellers[].seller_id, sellers[].region, sellers[].refresh_token, sellers[].marketplace_ids"
 _Model = TypeVar("_Model", bound=BaseModel)
+AccountType = Literal["seller", "vendor"]
 
 
 class SpApiCredentials(BaseModel):
@@ -61,6 +62,7 @@ class SellerCredentials(SpApiCredentials):
     seller_id: str | None = Field(default=None, min_length=1)
     region: str | None = None
     marketplace_ids: tuple[str, ...] = ()
+    account_type: AccountType = "seller"
 
     normalise_region = field_validator("region")(_region_code)
 
@@ -74,6 +76,7 @@ class SellerAuthorization(BaseModel):
     region: str | None = None
     refresh_token: SecretStr
     marketplace_ids: tuple[str, ...] = ()
+    account_type: AccountType = "seller"  # "vendor": the reconciliation skips it (no FBA Inventory API)
 
     normalise_region = field_validator("region")(_region_code)
 

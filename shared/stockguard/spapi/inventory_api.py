@@ -20,8 +20,8 @@ says to try later.
 `stock_facts` turns the summaries into the domain's StockFacts exactly as the FBA notification parser
 (notifications/fba_inventory.py) does: one fact per SKU, the same fields, so the stock table orders them
 against notification facts by event time. No new NotificationType is needed: a summary is the same kind
-of fact as FBA_INVENTORY_AVAILABILITY_CHANGES, stored under the same `FBA#{sku}` source; its
-notification id (`reconcile:getInventorySummaries:…`) says where it came from.
+of fact as FBA_INVENTORY_AVAILABILITY_CHANGES, stored under the same `FBA#{sku}` slot with source
+RECONCILE; the reconcile message that carries it (notifications/reconcile.py) gives it its notification id.
 """
 
 from __future__ import annotations
@@ -206,7 +206,7 @@ def stock_facts(snapshot: InventorySnapshot, seller_id: str) -> tuple[StockFact,
             StockFact(
                 product=ProductKey(account_id=seller_id, marketplace_id=snapshot.marketplace_id, asin=row.asin),
                 sku=row.seller_sku,
-                source=NotificationType.FBA_INVENTORY_AVAILABILITY_CHANGES,
+                source=NotificationType.RECONCILE,
                 fulfillable=details.fulfillable_quantity,
                 inbound=details.inbound,
                 reserved=details.reserved_quantity.total if details.reserved_quantity else 0,

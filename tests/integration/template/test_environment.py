@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from moto import mock_aws
 
-from stockguard.environment import BatchFunctionEnvironment, IndexSyncEnvironment
+from stockguard.environment import BatchFunctionEnvironment, IndexSyncEnvironment, ReconcileEnvironment
 from stockguard.state.dynamo import reset_clients
 from stockguard_dev.local.invoke import LambdaInvoker
 from stockguard_dev.local.provision import provision
@@ -61,6 +61,8 @@ def runtime_reads(*, direct_only: bool = False) -> dict[str, set[str]]:
 
 def environment_model(template: dict, function: str):
     """The handler's environment model: the batch one for SQS-triggered functions."""
+    if function == "ReconcileFunction":
+        return ReconcileEnvironment
     return BatchFunctionEnvironment if sqs_events(props(template, function)) else IndexSyncEnvironment
 
 
@@ -91,7 +93,7 @@ def test_every_variable_the_code_reads_is_set_somewhere_or_allowed(template):
     assert not missing, f"read by the code, set by no function in template.yaml: {missing}"
 
 
-@pytest.mark.parametrize("function", ["InventoryEventsFunction", "OfferEventsFunction", "AdsIndexSyncFunction"])
+@pytest.mark.parametrize("function", ["InventoryEventsFunction", "OfferEventsFunction", "AdsIndexSyncFunction", "ReconcileFunction"])
 def test_each_function_gets_every_variable_it_reads(template, function):
     environment = functions(template)[function].environment
     missing = sorted(required_by_function(template, function) - set(environment))
@@ -136,3 +138,16 @@ def test_every_table_a_function_names_is_covered_by_its_policies(template):
             if kind.startswith("DynamoDB") and isinstance(params, dict)
         }
         assert named <= granted, f"{function} has no DynamoDB policy for {sorted(named - granted)}"
+
+
+def test_reconcile_environment_validates_and_names_provisioned_resources(template, invoker):
+    stack = invoker.stack
+    # When ReconcileFunction's environment is resolved against the moto stack
+    env = ReconcileEnvironment.from_environ(invoker.environment("ReconcileFunction"))
+    # Then its tables, queue and secret are the provisioned ones, and the schedule knobs the parameters' defaults
+    assert env.tables.stock_table == stack.tables["StockStateTable"]
+    assert env.tables.reconcile_table == stack.tables["ReconcileTable"]
+    assert env.schedule.inventory_queue_url == stack.queues["InventoryNotificationsQueue"]
+    assert env.sp_api.credentials_secret == stack.refs["SpApiCredentialsSecret"]
+    assert (env.schedule.full_sweep_hours, env.schedule.offer_recheck_minutes) == (24, 60)
+    assert (env.sp_api.api_endpoint, env.sp_api.token_endpoint) == ("", "")

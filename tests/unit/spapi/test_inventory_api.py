@@ -143,7 +143,7 @@ def test_summaries_become_one_stock_fact_per_sku_like_an_fba_notification():
     assert [f.sku for f in facts] == ["S1", "S2"]
     first, second = facts
     assert first.product == ProductKey(account_id=SELLER_ID, marketplace_id=MARKETPLACE, asin="B0S1")
-    assert first.source is NotificationType.FBA_INVENTORY_AVAILABILITY_CHANGES
+    assert first.source is NotificationType.RECONCILE
     assert (first.fulfillable, first.inbound, first.reserved, first.future_supply_buyable) == (7, 3, 2, 4)
     assert first.event_time == datetime(2025, 2, 28, 10, tzinfo=UTC)
     assert second.fulfillable == 0 and second.event_time == NOW
