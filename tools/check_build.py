@@ -15,7 +15,7 @@ from pathlib import Path
 
 BUILD = Path(".aws-sam/build")
 LAYER_PACKAGES = ("stockguard", "pydantic", "pydantic_core", "httpx", "aws_lambda_powertools", "boto3")
-FUNCTIONS = ("InventoryEventsFunction", "OfferEventsFunction", "AdsIndexSyncFunction")
+FUNCTIONS = ("InventoryEventsFunction", "OfferEventsFunction", "AdsIndexSyncFunction", "ReconcileFunction")
 # Never in the layer, never imported by the runtime package: the dev package and the local-only extras.
 FORBIDDEN_IMPORTS = ("stockguard_dev", "moto", "yaml")
 

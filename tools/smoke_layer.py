@@ -18,7 +18,7 @@ import pkgutil
 import sys
 from pathlib import Path
 
-FUNCTIONS = ("InventoryEventsFunction", "OfferEventsFunction", "AdsIndexSyncFunction")
+FUNCTIONS = ("InventoryEventsFunction", "OfferEventsFunction", "AdsIndexSyncFunction", "ReconcileFunction")
 FORBIDDEN = ("moto", "yaml", "stockguard_dev")
 
 

@@ -64,3 +64,16 @@ def test_a_runtime_module_importing_dev_only_code_fails(tmp_path, source):
 def test_the_repository_runtime_package_imports_nothing_dev_only():
     # Given the runtime package as it is in the repository / Then no module imports dev-only code
     assert _check_build().forbidden_imports(ROOT / "shared" / "stockguard") == []
+
+
+def test_the_checks_cover_every_function_of_the_template():
+    # A function added to template.yaml but not to the artifact checks would ship unchecked.
+    from stockguard_dev.local.template import load_template
+
+    template = load_template(ROOT / "template.yaml")
+    declared = {k for k, v in template["Resources"].items() if v["Type"] == "AWS::Serverless::Function"}
+    smoke = importlib.util.spec_from_file_location("smoke_layer", ROOT / "tools" / "smoke_layer.py")
+    assert smoke is not None
+    module = importlib.util.module_from_spec(smoke)
+    smoke.loader.exec_module(module)  # type: ignore[union-attr]
+    assert set(_check_build().FUNCTIONS) == declared == set(module.FUNCTIONS)
