@@ -20,7 +20,7 @@ from stockguard_dev.local.invoke import LambdaInvoker
 from stockguard_dev.simulator import DEMO_CATALOG_PATH, AdsSimulator, FaultConfig, FaultRule, load_catalog
 from stockguard_dev.simulator.spapi import SpApiSimulator
 from tests.support.notifications import SELLER, T0, US, fba
-from tests.support.stack import TEMPLATE, local_stack
+from tests.support.stack import TEMPLATE, simulated_stack
 
 WIDGET, SKU = "B00001ABCD", "SELLERSKU-1"
 US_PROFILE, SP_WIDGET, SD_WIDGET = "1111111111111111", "200000000000001", "800000000000001"
@@ -87,20 +87,7 @@ def world(request):
         SpApiSimulator(seed, rate_limiting=False) as spapi,
     ):
         reset_clients()
-        stack = local_stack(
-            parameters={
-                "AdsApiEndpointOverride": ads.base_url,
-                "LwaTokenEndpointOverride": ads.token_url,
-                "SpApiEndpointOverride": spapi.base_url,
-                "SpLwaTokenEndpointOverride": spapi.token_url,
-                "DwellMinutes": 0,
-            }
-        )
-        secrets = stack.client("secretsmanager")
-        secrets.put_secret_value(SecretId=stack.refs["AdsCredentialsSecret"], SecretString=json.dumps(_simulator_credentials(ads)))
-        sp_credentials = spapi.credentials()
-        sp_credentials["sellers"][0]["marketplace_ids"] = [US]
-        secrets.put_secret_value(SecretId=stack.refs["SpApiCredentialsSecret"], SecretString=json.dumps(sp_credentials))
+        stack = simulated_stack(ads, spapi, ads_credentials=_simulator_credentials(ads), marketplace_ids=[US], DwellMinutes=0)
         w = World(stack, LambdaInvoker(TEMPLATE, stack), ads, spapi)
         w.invoke(SYNC, {"source": "aws.events", "detail-type": "Scheduled Event", "detail": {}})
         yield w

@@ -36,7 +36,7 @@ from stockguard_dev.simulator.spapi import SpApiSimulator
 from tests.soak.speedups import faster_harness
 from tests.soak.workload import CREDENTIALS, US, Fact, Workload, build_workload, sqs_delivery_order, stock_history
 from tests.support.notifications import SELLER
-from tests.support.stack import TEMPLATE, local_stack
+from tests.support.stack import TEMPLATE, simulated_stack
 
 pytestmark = [pytest.mark.soak, pytest.mark.timeout(int(os.environ.get("SOAK_TIMEOUT_SECONDS", "4800")))]
 
@@ -133,21 +133,7 @@ def test_soak_with_lost_notifications_converges_through_reconcile_and_counts_the
             SpApiSimulator({SELLER: {US: truth_rows(workload, facts)}}, rate_limiting=False) as spapi,
         ):
             reset_clients()
-            stack = local_stack(
-                parameters={
-                    "AdsApiEndpointOverride": ads.base_url,
-                    "LwaTokenEndpointOverride": ads.token_url,
-                    "SpApiEndpointOverride": spapi.base_url,
-                    "SpLwaTokenEndpointOverride": spapi.token_url,
-                    "DwellMinutes": 0,
-                    "LogLevel": "WARNING",
-                }
-            )
-            secrets = stack.client("secretsmanager")
-            secrets.put_secret_value(SecretId=stack.refs["AdsCredentialsSecret"], SecretString=json.dumps(CREDENTIALS))
-            sp_credentials = spapi.credentials()
-            sp_credentials["sellers"][0]["marketplace_ids"] = [US]
-            secrets.put_secret_value(SecretId=stack.refs["SpApiCredentialsSecret"], SecretString=json.dumps(sp_credentials))
+            stack = simulated_stack(ads, spapi, ads_credentials=CREDENTIALS, marketplace_ids=[US], DwellMinutes=0, LogLevel="WARNING")
             invoker = LambdaInvoker(TEMPLATE, stack)
 
             def invoke(function: str, event: dict):
