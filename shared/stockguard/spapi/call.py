@@ -3,7 +3,9 @@
 Why one place: every pull operation needs the same five things, in the same order, and a mistake in any
 of them is a leak or a storm: the seller's LWA token in `x-amz-access-token`; the token bucket of
 (operation, seller) waited for before each attempt; the shared retry policy inside the time budget
-(transport.py); one token refresh and one resend after a 401 (the token was revoked or expired early);
+(transport.py); one token refresh and one resend after a 401, or after a 403 whose error says the access
+token expired or is invalid (SP-API answers an expired token with 403 Unauthorized, "The access token you
+provided has expired": amzn/selling-partner-api-models#4122);
 and an error that names the operation, the status and Amazon's codes, scrubbed of every secret.
 The operation modules (inventory_api, listings_api, pricing_api) only build paths and parse bodies.
 """
@@ -17,7 +19,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, SecretStr, ValidationError
 
-from stockguard.spapi.errors import SpApiError, error_message, error_type_for, first_error_code, scrub
+from stockguard.spapi.errors import SpApiError, error_entries, error_message, error_type_for, first_error_code, scrub
 from stockguard.spapi.lwa import LwaTokens
 from stockguard.spapi.rate_limit import RateLimiter
 from stockguard.spapi.transport import Transport
@@ -35,6 +37,16 @@ def parse_model(model: type[_Model], payload: Any, operation: str) -> _Model:
     except ValidationError as exc:
         fields = sorted({".".join(str(p) for p in e["loc"]) or "payload" for e in exc.errors()})
         raise SpApiError(f"{operation}: unexpected response payload (problem with: {', '.join(fields)})") from None
+
+
+def token_rejected(response: httpx.Response) -> bool:
+    """401, or a 403 whose error details are about the access token (expired, revoked, malformed, invalid);
+    a 403 for a missing role or marketplace is not: a new token would be refused the same way."""
+    if response.status_code == 401:
+        return True
+    if response.status_code != 403:
+        return False
+    return any("access token" in str(e.get("details") or "").lower() for e in error_entries(response))
 
 
 class SellerCall:
@@ -75,9 +87,9 @@ class SellerCall:
             response = self._transport.send(
                 method, self._endpoint + path, operation=operation, headers=headers, limit=bucket, params=params, json=json
             )
-            if response.status_code != 401 or retried_401:
+            if retried_401 or not token_rejected(response):
                 break
-            log.info("%s: SP-API answered 401: refreshing the seller's access token once", operation)
+            log.info("%s: SP-API rejected the access token (%d): refreshing it once", operation, response.status_code)
             token = self._tokens.seller_after_401(token)
         if response.status_code < 300 or response.status_code in accept:
             return response
