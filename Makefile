@@ -1,6 +1,6 @@
 # StockGuard. Works on a fresh machine that has only python3, git and make:
 #   make demo   run the demo against the embedded default (moto + Ads API simulator)
-#   make test   the whole test suite (without the soak)
+#   make test   the test suite (without the soak and the slow tests: make test-all runs those too)
 # uv lives in its own tool venv (.tools/uv), SAM CLI + cfn-lint in another (.tools/sam): aws-sam-cli
 # pins boto3/pydantic versions that would downgrade the application's.
 
@@ -22,13 +22,14 @@ PYTEST_ARGS ?=
 # it runs the soak on the other core at the same time.
 PYTEST_WORKERS ?= 2
 
-.PHONY: help bootstrap demo lint test test-soak tools validate build audit requirements clean
+.PHONY: help bootstrap demo lint test test-slow test-all test-soak tools validate build audit requirements clean
 
 help:
 	@echo "make bootstrap     uv tool venv + project venv (.venv) from uv.lock"
 	@echo "make demo          run 'stockguard demo' (moto + local Ads API simulator)"
 	@echo "make lint          ruff lint, ruff format check, mypy (runtime package + functions/)"
-	@echo "make test          lint, then pytest without the soak on PYTEST_WORKERS=2 workers (PYTEST_ARGS=... to pass options)"
+	@echo "make test          lint, then pytest without the soak and the slow tests on PYTEST_WORKERS=2 workers (PYTEST_ARGS=...)"
+	@echo "make test-slow     the tests of 4 s or more (tests/conftest.py SLOW_TESTS); make test-all: test + test-slow"
 	@echo "make test-soak     the soak only (50,000 notifications over 5,000 ASINs, about 26 min; SOAK_STORES=memory: fast mode)"
 	@echo "make tools         SAM CLI, cfn-lint and the serverless rules in .tools/sam"
 	@echo "make validate      sam validate --lint and cfn-lint with the serverless rules"
@@ -61,7 +62,14 @@ lint: bootstrap
 	@echo "lint: mypy"; .venv/bin/mypy
 
 test: bootstrap lint
-	@$(call run_pytest,-m "not soak" -n $(PYTEST_WORKERS))
+	@$(call run_pytest,-m "not soak and not slow" -n $(PYTEST_WORKERS))
+
+# The tests of 4 s or more (tests/conftest.py SLOW_TESTS), kept out of `make test` so it stays within
+# 4 minutes; .ci/run runs them too. `make test-all` is both.
+test-slow: bootstrap
+	@$(call run_pytest,-m "slow and not soak" -n $(PYTEST_WORKERS))
+
+test-all: test test-slow
 
 # The soak (tests/soak/test_soak.py, marked soak): 50,000 notifications over 5,000 ASINs by default
 # (SOAK_NOTIFICATIONS / SOAK_ASINS scale it). No test marked soak (exit 5) fails like any other error.
