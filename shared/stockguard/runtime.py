@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from stockguard.ads.port import AdsApi, Region
 from stockguard.clock import utcnow
@@ -21,7 +21,9 @@ from stockguard.index.services import IndexSyncServices
 from stockguard.observability import MetricNames, PowertoolsMetrics, logger
 from stockguard.pipeline.services import Services
 from stockguard.policy import StockGuardConfig
-from stockguard.reconcile.run import ReconcileServices
+
+if TYPE_CHECKING:  # the reconciliation's modules load only in ReconcileFunction (cold start of the others)
+    from stockguard.reconcile.run import ReconcileServices
 
 
 def load_configuration(parameter_name: str) -> StockGuardConfig:
@@ -106,7 +108,7 @@ def build_reconcile_services(env: ReconcileEnvironment, *, sqs_client: Any = Non
     from stockguard.reconcile.clients import PullClients
     from stockguard.reconcile.offers import StoredOfferFacts
     from stockguard.reconcile.publisher import SqsFactsPublisher
-    from stockguard.reconcile.run import ReconcileSettings
+    from stockguard.reconcile.run import ReconcileServices, ReconcileSettings
     from stockguard.reconcile.watermarks import WatermarkRepository
     from stockguard.spapi.credentials import load_app_credentials_from_secret
     from stockguard.state.stock import StockRepository
@@ -175,7 +177,7 @@ class ServicesCache(Generic[S]):
 def apply_time_budget(services: _HasAds | ReconcileServices, context: Any) -> None:
     """Keep the Ads (or SP-API) clients from sleeping past the Lambda's own timeout (the message then
     returns to SQS; the next scheduled run reads again)."""
-    client = services.pull_for if isinstance(services, ReconcileServices) else services.ads
+    client = getattr(services, "pull_for", None) or getattr(services, "ads", None)
     setter = getattr(client, "set_budget", None)
     if setter is None or context is None or not hasattr(context, "get_remaining_time_in_millis"):
         return
