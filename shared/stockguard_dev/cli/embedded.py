@@ -34,6 +34,7 @@ from stockguard_dev.local.template import load_template
 
 OFFER_TYPES = {"ANY_OFFER_CHANGED", "PRICING_HEALTH"}
 INVENTORY_FUNCTION, OFFER_FUNCTION, SYNC_FUNCTION = "InventoryEventsFunction", "OfferEventsFunction", "AdsIndexSyncFunction"
+RECONCILE_FUNCTION = "ReconcileFunction"
 
 
 def find_template() -> Path:
@@ -111,7 +112,19 @@ class EmbeddedStack:
         credentials: dict | None = None,
         faults: Any = None,
         log_stream: io.TextIOBase | None = None,
+        spapi_seed: Any = None,
+        sp_api_endpoint: str | None = None,
+        sp_lwa_endpoint: str | None = None,
+        sp_credentials: dict | None = None,
     ) -> None:
+        # The SP-API side (the reconciliation): an embedded SP-API simulator seeded with `spapi_seed` (a
+        # seed dict or path, "demo" for its demo seed), or an external one (`sp_api_endpoint` with
+        # `sp_lwa_endpoint` and `sp_credentials`); neither: ReconcileFunction has no SP-API to read.
+        self.spapi_seed = spapi_seed
+        self.sp_api_endpoint = sp_api_endpoint
+        self.sp_lwa_endpoint = sp_lwa_endpoint
+        self.sp_credentials = sp_credentials
+        self.spapi = None
         self.catalog = catalog
         self.config_text = config_text
         self.ads_endpoint = ads_endpoint
@@ -171,6 +184,12 @@ class EmbeddedStack:
             self.simulator.start()
             self.ads_endpoint, self.lwa_endpoint = self.simulator.base_url, self.simulator.token_url
             self.credentials = self.credentials or _simulator_credentials(self.simulator)
+        if self.spapi_seed is not None and self.sp_api_endpoint is None:
+            from stockguard_dev.simulator.spapi import DEMO_SEED_PATH, SpApiSimulator
+
+            self.spapi = SpApiSimulator(DEMO_SEED_PATH if self.spapi_seed == "demo" else self.spapi_seed, rate_limiting=False)
+            self.spapi.start()
+            self.sp_api_endpoint, self.sp_lwa_endpoint = self.spapi.base_url, self.spapi.token_url
         template_path = find_template()
         self.stack = provision(
             load_template(template_path),
@@ -178,6 +197,8 @@ class EmbeddedStack:
             parameters={
                 "AdsApiEndpointOverride": self.ads_endpoint,
                 "LwaTokenEndpointOverride": self.lwa_endpoint or "",
+                "SpApiEndpointOverride": self.sp_api_endpoint or "",
+                "SpLwaTokenEndpointOverride": self.sp_lwa_endpoint or "",
                 "ConfigJsonOverride": self.config_text or "",
                 "LogLevel": "INFO",
             },
@@ -185,6 +206,10 @@ class EmbeddedStack:
         self.stack.client("secretsmanager").put_secret_value(
             SecretId=self.stack.refs["AdsCredentialsSecret"], SecretString=json.dumps(self.credentials or {})
         )
+        if self.sp_credentials is not None:
+            self.set_sp_credentials(self.sp_credentials)
+        elif self.spapi is not None:
+            self.set_sp_credentials(_seeded_credentials(self.spapi))
         self.invoker = LambdaInvoker(template_path, self.stack, on_load=self._inject)
         sqs = self.stack.client("sqs")
         for function, queue in ((INVENTORY_FUNCTION, "InventoryNotificationsQueue"), (OFFER_FUNCTION, "OfferNotificationsQueue")):
@@ -205,6 +230,8 @@ class EmbeddedStack:
             self.invoker.cold_start()
         if self.simulator:
             self.simulator.stop()
+        if self.spapi:
+            self.spapi.stop()
         if self._moto:
             _reset_moto(self._endpoint)
             self._moto.stop()
@@ -244,6 +271,33 @@ class EmbeddedStack:
     def sync_index(self) -> dict:
         event = {"source": "aws.events", "detail-type": "Scheduled Event", "detail": {}}
         return self.invoke(SYNC_FUNCTION, event)
+
+    def set_sp_credentials(self, credentials: dict, marketplace_ids: list[str] | None = None) -> None:
+        """Fill SpApiCredentialsSecret; with `marketplace_ids`, every seller entry reconciles those (the
+        simulator's credentials name none)."""
+        data = json.loads(json.dumps(credentials))
+        if marketplace_ids is not None:
+            for seller in data.get("sellers", [data]):
+                seller["marketplace_ids"] = list(marketplace_ids)
+        self.stack.client("secretsmanager").put_secret_value(
+            SecretId=self.stack.refs["SpApiCredentialsSecret"], SecretString=json.dumps(data)
+        )
+        if self.invoker:
+            self.invoker.cold_start(RECONCILE_FUNCTION)  # the secret is read at cold start
+
+    def reconcile(self, *, full: bool = False, targets: list[tuple[str, str]] | None = None) -> dict:
+        """One ReconcileFunction run (a manual invoke: `full`, `targets`), then its messages delivered through
+        the inventory function like notifications; the run's report. Actions carry trigger "reconcile"."""
+        event: dict[str, Any] = {"full": full}
+        if targets is not None:
+            event["targets"] = [list(t) for t in targets]
+        report = self.invoke(RECONCILE_FUNCTION, event)
+        self._trigger = "reconcile"
+        try:
+            self.drain()
+        finally:
+            self._trigger = "notification"
+        return report
 
     def deliver(self, bodies: list[str]) -> None:
         """One batch as SQS would deliver it, in event-time order with the re-evaluations (module docstring):
@@ -360,6 +414,16 @@ def _reset_moto(endpoint: str) -> None:
     httpx.post(f"{endpoint}/moto-api/reset", timeout=10)
     parameters_base.clear_caches()
     parameters_base.DEFAULT_PROVIDERS.clear()
+
+
+def _seeded_credentials(spapi: Any) -> dict:
+    """The SP-API simulator's credentials (multi-seller shape), each seller reconciling its seed's marketplaces."""
+    data = spapi.credentials()
+    for seller in data.get("sellers", []):
+        seed = spapi.seed.sellers.get(seller.get("seller_id"))
+        if seed is not None and not seller.get("marketplace_ids"):
+            seller["marketplace_ids"] = seed.marketplace_ids()
+    return data
 
 
 def _simulator_credentials(simulator: Any) -> dict:
